@@ -1,0 +1,182 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CONFIG_OPTIONS, type ConfigVariable } from './schema.js';
+
+export type DatabaseConfig =
+  | { dialect: 'sqlite'; file: string }
+  | { dialect: 'postgres'; url: string };
+
+export interface GuardlineConfig {
+  database: DatabaseConfig;
+  /** True when running on the embedded database: migrations at start, generated secret key. */
+  embedded: boolean;
+  dataDir: string;
+  redisUrl: string | undefined;
+  publicUrl: URL;
+  /** Host part of the public URL; tenants are `{name}.{baseDomain}`. */
+  baseDomain: string;
+  host: string;
+  port: number;
+  tls: { certFile: string; keyFile: string } | undefined;
+  /** Raw 32-byte key, or undefined in embedded mode until the data directory provides one. */
+  secretKey: Buffer | undefined;
+  defaultTenant: string;
+  bootstrapClient: { clientId: string; clientSecret: string } | undefined;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type RawConfig = Partial<Record<ConfigVariable, string>>;
+
+const KNOWN = new Set<string>(CONFIG_OPTIONS.map((o) => o.env));
+const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+const TENANT_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+function readConfigFile(file: string, problems: string[]): RawConfig {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    problems.push(`GUARDLINE_CONFIG_FILE: cannot read ${file}: ${(err as Error).message}`);
+    return {};
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    problems.push(`GUARDLINE_CONFIG_FILE: ${file} must hold a JSON object`);
+    return {};
+  }
+  const out: RawConfig = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!KNOWN.has(key) || key === 'GUARDLINE_CONFIG_FILE') {
+      problems.push(`GUARDLINE_CONFIG_FILE: unknown key "${key}"`);
+    } else if (typeof value === 'string' || typeof value === 'number') {
+      out[key as ConfigVariable] = String(value);
+    } else {
+      problems.push(`GUARDLINE_CONFIG_FILE: "${key}" must be a string or a number`);
+    }
+  }
+  return out;
+}
+
+function parseSecretKey(value: string, problems: string[]): Buffer | undefined {
+  const trimmed = value.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+  if (key.length !== 32) {
+    problems.push('GUARDLINE_SECRET_KEY: must be 32 bytes, as 64 hex characters or base64 (e.g. `openssl rand -hex 32`)');
+    return undefined;
+  }
+  return key;
+}
+
+/**
+ * Reads and validates the configuration. Every bad value is reported, not just the first, so an operator
+ * fixes them all in one go. Pure apart from reading the optional config file.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): GuardlineConfig {
+  const problems: string[] = [];
+  const fromFile = env.GUARDLINE_CONFIG_FILE ? readConfigFile(path.resolve(cwd, env.GUARDLINE_CONFIG_FILE), problems) : {};
+  const get = (name: ConfigVariable): string | undefined => {
+    const value = env[name] ?? fromFile[name];
+    return value === undefined || value === '' ? undefined : value;
+  };
+
+  const dataDir = path.resolve(cwd, get('GUARDLINE_DATA_DIR') ?? './data');
+
+  const portText = get('GUARDLINE_PORT') ?? '3000';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port < 1 || port > 65535) {
+    problems.push(`GUARDLINE_PORT: "${portText}" is not a port number (1–65535)`);
+  }
+
+  const certFile = get('GUARDLINE_TLS_CERT');
+  const keyFile = get('GUARDLINE_TLS_KEY');
+  let tls: GuardlineConfig['tls'];
+  if (certFile && keyFile) {
+    tls = { certFile: path.resolve(cwd, certFile), keyFile: path.resolve(cwd, keyFile) };
+  } else if (certFile || keyFile) {
+    problems.push('GUARDLINE_TLS_CERT and GUARDLINE_TLS_KEY must be set together');
+  }
+
+  let database: DatabaseConfig = { dialect: 'sqlite', file: path.join(dataDir, 'guardline.db') };
+  const databaseUrl = get('GUARDLINE_DATABASE_URL');
+  if (databaseUrl) {
+    if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+      try {
+        new URL(databaseUrl);
+        database = { dialect: 'postgres', url: databaseUrl };
+      } catch {
+        problems.push('GUARDLINE_DATABASE_URL: not a valid postgres:// URL');
+      }
+    } else if (databaseUrl.startsWith('sqlite:')) {
+      const file = databaseUrl.slice('sqlite:'.length).replace(/^\/\//, '');
+      if (!file) problems.push('GUARDLINE_DATABASE_URL: sqlite: needs a file path, e.g. sqlite:./data/guardline.db');
+      database = { dialect: 'sqlite', file: file === ':memory:' ? file : path.resolve(cwd, file) };
+    } else {
+      problems.push('GUARDLINE_DATABASE_URL: must start with postgres://, postgresql:// or sqlite:');
+    }
+  }
+  const embedded = database.dialect === 'sqlite';
+
+  const secretText = get('GUARDLINE_SECRET_KEY');
+  const secretKey = secretText ? parseSecretKey(secretText, problems) : undefined;
+  if (!secretText && !embedded) {
+    problems.push('GUARDLINE_SECRET_KEY: required with PostgreSQL (generate one with `openssl rand -hex 32`)');
+  }
+
+  const scheme = tls ? 'https' : 'http';
+  const publicUrlText = get('GUARDLINE_PUBLIC_URL') ?? `${scheme}://localhost:${portText}`;
+  let publicUrl = new URL(`${scheme}://localhost:3000`);
+  try {
+    publicUrl = new URL(publicUrlText);
+    if (publicUrl.protocol !== 'http:' && publicUrl.protocol !== 'https:') throw new Error('scheme');
+    if (publicUrl.pathname !== '/' || publicUrl.search || publicUrl.hash) throw new Error('path');
+  } catch {
+    problems.push(`GUARDLINE_PUBLIC_URL: "${publicUrlText}" must be an http(s) origin without a path, e.g. https://auth.example.com`);
+  }
+
+  const defaultTenant = get('GUARDLINE_DEFAULT_TENANT') ?? 'default';
+  if (!TENANT_NAME.test(defaultTenant)) {
+    problems.push('GUARDLINE_DEFAULT_TENANT: lower-case letters, digits and hyphens, 1–63 characters');
+  }
+
+  const bootstrapId = get('GUARDLINE_BOOTSTRAP_CLIENT_ID');
+  const bootstrapSecret = get('GUARDLINE_BOOTSTRAP_CLIENT_SECRET');
+  let bootstrapClient: GuardlineConfig['bootstrapClient'];
+  if (bootstrapId && bootstrapSecret) {
+    if (!/^[A-Za-z0-9_.-]{8,128}$/.test(bootstrapId)) {
+      problems.push('GUARDLINE_BOOTSTRAP_CLIENT_ID: 8–128 characters of letters, digits, `_`, `.` or `-`');
+    }
+    if (bootstrapSecret.length < 16) problems.push('GUARDLINE_BOOTSTRAP_CLIENT_SECRET: at least 16 characters');
+    bootstrapClient = { clientId: bootstrapId, clientSecret: bootstrapSecret };
+  } else if (bootstrapId || bootstrapSecret) {
+    problems.push('GUARDLINE_BOOTSTRAP_CLIENT_ID and GUARDLINE_BOOTSTRAP_CLIENT_SECRET must be set together');
+  }
+
+  const redisUrl = get('GUARDLINE_REDIS_URL');
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push('GUARDLINE_REDIS_URL: must start with redis:// or rediss://');
+
+  const logLevel = get('GUARDLINE_LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.has(logLevel)) problems.push(`GUARDLINE_LOG_LEVEL: "${logLevel}" is not one of ${[...LOG_LEVELS].join(', ')}`);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    database,
+    embedded,
+    dataDir,
+    redisUrl,
+    publicUrl,
+    baseDomain: publicUrl.hostname,
+    host: get('GUARDLINE_HOST') ?? '127.0.0.1',
+    port,
+    tls,
+    secretKey,
+    defaultTenant,
+    bootstrapClient,
+    logLevel,
+  };
+}

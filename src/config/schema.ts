@@ -1,0 +1,83 @@
+/**
+ * The one configuration schema. Each option is documented in place; `docs/configuration.md` mirrors this
+ * table (a test checks that every variable here appears there).
+ */
+export interface ConfigOption {
+  /** Environment variable name (also the key in the optional JSON config file). */
+  env: string;
+  description: string;
+  /** Default shown in the docs; the loader computes the real default. */
+  defaultText: string;
+}
+
+export const CONFIG_OPTIONS = [
+  {
+    env: 'GUARDLINE_DATABASE_URL',
+    description:
+      'Where durable state lives. `postgres://…` (or `postgresql://…`) for production; `sqlite:<path>` for an embedded file.',
+    defaultText: 'embedded SQLite file `<data dir>/guardline.db`',
+  },
+  {
+    env: 'GUARDLINE_DATA_DIR',
+    description: 'Directory for the embedded database and the generated secret key. Created if missing.',
+    defaultText: '`./data`',
+  },
+  {
+    env: 'GUARDLINE_REDIS_URL',
+    description: 'Redis for limits shared by several Guardline processes (`redis://host:port/db`). Optional.',
+    defaultText: 'none (in-process limits)',
+  },
+  {
+    env: 'GUARDLINE_PUBLIC_URL',
+    description:
+      'The URL users and SDKs reach Guardline at. Its host is the base domain: tenant `acme` is served at `acme.<host>`.',
+    defaultText: '`http://localhost:<port>` (or `https://…` when TLS is configured)',
+  },
+  {
+    env: 'GUARDLINE_HOST',
+    description: 'Interface to listen on. Use `0.0.0.0` inside a container.',
+    defaultText: '`127.0.0.1`',
+  },
+  { env: 'GUARDLINE_PORT', description: 'TCP port to listen on (1–65535).', defaultText: '`3000`' },
+  {
+    env: 'GUARDLINE_TLS_CERT',
+    description: 'Path of a PEM certificate (chain). With `GUARDLINE_TLS_KEY`, Guardline listens on HTTPS.',
+    defaultText: 'none (plain HTTP)',
+  },
+  { env: 'GUARDLINE_TLS_KEY', description: 'Path of the PEM private key for `GUARDLINE_TLS_CERT`.', defaultText: 'none' },
+  {
+    env: 'GUARDLINE_SECRET_KEY',
+    description:
+      'Key for encryption at rest: 32 bytes as 64 hex characters or base64. Required with PostgreSQL; in embedded mode it is generated once into `<data dir>/secret.key`.',
+    defaultText: 'generated (embedded mode only)',
+  },
+  {
+    env: 'GUARDLINE_DEFAULT_TENANT',
+    description: 'Name of the tenant served on the base domain itself and on hosts that map to no tenant.',
+    defaultText: '`default`',
+  },
+  {
+    env: 'GUARDLINE_BOOTSTRAP_CLIENT_ID',
+    description:
+      "When set with the secret, the first start creates the default tenant's administrative machine-to-machine application with exactly these credentials and every Management API scope.",
+    defaultText: 'none (credentials are generated and printed once)',
+  },
+  {
+    env: 'GUARDLINE_BOOTSTRAP_CLIENT_SECRET',
+    description: 'Secret for `GUARDLINE_BOOTSTRAP_CLIENT_ID` (at least 16 characters).',
+    defaultText: 'none',
+  },
+  {
+    env: 'GUARDLINE_LOG_LEVEL',
+    description: 'pino log level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.',
+    defaultText: '`info`',
+  },
+  {
+    env: 'GUARDLINE_CONFIG_FILE',
+    description:
+      'Optional JSON file whose keys are the variable names above. Environment variables win over the file.',
+    defaultText: 'none',
+  },
+] as const satisfies readonly ConfigOption[];
+
+export type ConfigVariable = (typeof CONFIG_OPTIONS)[number]['env'];

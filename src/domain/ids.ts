@@ -1,0 +1,36 @@
+import type { RandomSource } from './clock.js';
+
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Unbiased random string over `alphabet` (rejection sampling, so no character is more likely). */
+export function randomString(random: RandomSource, length: number, alphabet = ALPHANUMERIC): string {
+  const limit = 256 - (256 % alphabet.length);
+  let out = '';
+  while (out.length < length) {
+    for (const byte of random.bytes(length * 2)) {
+      if (byte < limit) out += alphabet[byte % alphabet.length];
+      if (out.length === length) break;
+    }
+  }
+  return out;
+}
+
+/** Identifier shapes follow Auth0's examples so clients that pattern-match ids keep working. */
+export const newId = {
+  tenant: (r: RandomSource) => `ten_${randomString(r, 16)}`,
+  clientId: (r: RandomSource) => randomString(r, 32),
+  clientSecret: (r: RandomSource) => randomString(r, 64),
+  connection: (r: RandomSource) => `con_${randomString(r, 16)}`,
+  user: (r: RandomSource) => `auth0|${r.bytes(12).toString('hex')}`,
+  clientGrant: (r: RandomSource) => `cgr_${randomString(r, 16)}`,
+  signingKey: (r: RandomSource) => randomString(r, 22),
+  opaqueToken: (r: RandomSource) => r.bytes(32).toString('base64url'),
+};
+
+/**
+ * Auth0 log ids are 56-digit strings that sort by time. Ours: 15 digits of milliseconds, then 41 random
+ * digits, so `ORDER BY log_id` is chronological across nodes (to the millisecond).
+ */
+export function newLogId(random: RandomSource, at: Date): string {
+  return `${String(at.getTime()).padStart(15, '0')}${randomString(random, 41, '0123456789')}`;
+}

@@ -1,0 +1,51 @@
+/**
+ * Every error code Guardline returns, with its HTTP status and family. Codes are never reused or renamed;
+ * `docs/errors.md` lists them all (a test checks both directions).
+ *
+ * Families: `management` → `{statusCode, error, message, errorCode}`; `oauth` → `{error, error_description}`.
+ */
+export const ERROR_CATALOGUE = {
+  // Management API (Auth0 errorCode values)
+  invalid_body: { status: 400, family: 'management' },
+  invalid_query_string: { status: 400, family: 'management' },
+  invalid_uri: { status: 400, family: 'management' },
+  invalid_token: { status: 401, family: 'management' },
+  insufficient_scope: { status: 403, family: 'management' },
+  inexistent_user: { status: 404, family: 'management' },
+  inexistent_client: { status: 404, family: 'management' },
+  inexistent_client_grant: { status: 404, family: 'management' },
+  inexistent_connection: { status: 404, family: 'management' },
+  inexistent_log: { status: 404, family: 'management' },
+  inexistent_resource_server: { status: 404, family: 'management' },
+  inexistent_signing_key: { status: 404, family: 'management' },
+  not_found: { status: 404, family: 'management' },
+  unsupported_media_type: { status: 415, family: 'management' },
+  payload_too_large: { status: 413, family: 'management' },
+  user_exists: { status: 409, family: 'management' },
+  client_exists: { status: 409, family: 'management' },
+  client_grant_exists: { status: 409, family: 'management' },
+  operation_not_supported: { status: 400, family: 'management' },
+  password_strength_error: { status: 400, family: 'management' },
+  too_many_requests: { status: 429, family: 'management' },
+  internal_error: { status: 500, family: 'management' },
+  // OAuth / MFA API (RFC 6749 and Auth0 error values)
+  invalid_request: { status: 400, family: 'oauth' },
+  invalid_client: { status: 401, family: 'oauth' },
+  invalid_grant: { status: 403, family: 'oauth' },
+  unauthorized_client: { status: 403, family: 'oauth' },
+  unsupported_grant_type: { status: 400, family: 'oauth' },
+  invalid_scope: { status: 403, family: 'oauth' },
+  access_denied: { status: 403, family: 'oauth' },
+  unauthorized: { status: 401, family: 'oauth' },
+  mfa_required: { status: 403, family: 'oauth' },
+  expired_token: { status: 401, family: 'oauth' },
+  server_error: { status: 500, family: 'oauth' },
+} as const satisfies Record<string, { status: number; family: 'management' | 'oauth' }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+export type ManagementErrorCode = {
+  [K in ErrorCode]: (typeof ERROR_CATALOGUE)[K]['family'] extends 'management' ? K : never;
+}[ErrorCode];
+export type OAuthErrorCode = {
+  [K in ErrorCode]: (typeof ERROR_CATALOGUE)[K]['family'] extends 'oauth' ? K : never;
+}[ErrorCode];

@@ -1,0 +1,81 @@
+import { STATUS_CODES } from 'node:http';
+import { ERROR_CATALOGUE, type ManagementErrorCode, type OAuthErrorCode } from './catalogue.js';
+
+/** An error whose fields may be shown to the caller. Anything else becomes a 500 with only the request id. */
+export abstract class ExposedError extends Error {
+  abstract readonly statusCode: number;
+}
+
+/** Management API error: `{statusCode, error, message, errorCode}`. */
+export class ManagementError extends ExposedError {
+  readonly statusCode: number;
+  constructor(
+    readonly errorCode: ManagementErrorCode,
+    message: string,
+    statusCode?: number,
+  ) {
+    super(message);
+    this.name = 'ManagementError';
+    this.statusCode = statusCode ?? ERROR_CATALOGUE[errorCode].status;
+  }
+
+  toBody() {
+    return {
+      statusCode: this.statusCode,
+      error: STATUS_CODES[this.statusCode] ?? 'Error',
+      message: this.message,
+      errorCode: this.errorCode,
+    };
+  }
+}
+
+/** OAuth / MFA API error: `{error, error_description}` plus any extra fields (e.g. `mfa_token`). */
+export class OAuthError extends ExposedError {
+  readonly statusCode: number;
+  constructor(
+    readonly error: OAuthErrorCode,
+    readonly description: string,
+    options: { statusCode?: number; extra?: Record<string, unknown>; headers?: Record<string, string> } = {},
+  ) {
+    super(description);
+    this.name = 'OAuthError';
+    this.statusCode = options.statusCode ?? ERROR_CATALOGUE[error].status;
+    this.extra = options.extra ?? {};
+    this.headers = options.headers ?? {};
+  }
+  readonly extra: Record<string, unknown>;
+  readonly headers: Record<string, string>;
+
+  toBody() {
+    return { error: this.error, error_description: this.description, ...this.extra };
+  }
+}
+
+/** Domain-level "not found" / "conflict" signals that services raise; each surface maps them to its shape. */
+export class NotFoundError extends Error {
+  constructor(
+    readonly entity: 'user' | 'client' | 'client_grant' | 'connection' | 'log' | 'signing_key' | 'tenant' | 'resource_server',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}
+
+export class ConflictError extends Error {
+  constructor(
+    readonly entity: 'user' | 'client' | 'client_grant' | 'tenant',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}
+
+/** Input that passed the schema but breaks a rule the domain knows (e.g. an unknown scope). */
+export class ValidationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ValidationError';
+  }
+}

@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m0001 from './0001_foundation.js';
+
+/**
+ * The versioned migrations, in order. Listed statically (not read from a folder) so the compiled build and
+ * the TypeScript sources see the same set. Never edit a migration that has shipped: add the next one.
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001_foundation': m0001,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => MIGRATIONS,
+};

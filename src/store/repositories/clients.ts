@@ -1,0 +1,40 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { ClientsTable, Database } from '../schema.js';
+
+export type ClientRow = Selectable<ClientsTable>;
+
+export function clientRepository(db: Kysely<Database>) {
+  return {
+    find: (tenantId: string, clientId: string) =>
+      db.selectFrom('clients').selectAll().where('tenant_id', '=', tenantId).where('client_id', '=', clientId).executeTakeFirst(),
+    /** Client ids are globally unique, so a token request can be checked against the tenant it arrived on. */
+    existsAnywhere: async (clientId: string) =>
+      (await db.selectFrom('clients').select('client_id').where('client_id', '=', clientId).executeTakeFirst()) !== undefined,
+    async list(tenantId: string, page: { offset: number; limit: number }) {
+      return db
+        .selectFrom('clients')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .orderBy('created_at')
+        .orderBy('client_id')
+        .offset(page.offset)
+        .limit(page.limit)
+        .execute();
+    },
+    async count(tenantId: string): Promise<number> {
+      const row = await db
+        .selectFrom('clients')
+        .select((eb) => eb.fn.countAll<string | number>().as('n'))
+        .where('tenant_id', '=', tenantId)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+    insert: (row: ClientRow) => db.insertInto('clients').values(row).execute(),
+    update: (tenantId: string, clientId: string, patch: Partial<Omit<ClientRow, 'client_id' | 'tenant_id' | 'created_at'>>) =>
+      db.updateTable('clients').set(patch).where('tenant_id', '=', tenantId).where('client_id', '=', clientId).execute(),
+    async delete(tenantId: string, clientId: string): Promise<boolean> {
+      const result = await db.deleteFrom('clients').where('tenant_id', '=', tenantId).where('client_id', '=', clientId).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, TenantsTable } from '../schema.js';
+
+export type TenantRow = Selectable<TenantsTable>;
+
+export function tenantRepository(db: Kysely<Database>) {
+  return {
+    findById: (id: string) => db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst(),
+    findByName: (name: string) => db.selectFrom('tenants').selectAll().where('name', '=', name).executeTakeFirst(),
+    async findByDomain(domain: string): Promise<TenantRow | undefined> {
+      return db
+        .selectFrom('tenant_domains')
+        .innerJoin('tenants', 'tenants.id', 'tenant_domains.tenant_id')
+        .selectAll('tenants')
+        .where('tenant_domains.domain', '=', domain)
+        .executeTakeFirst();
+    },
+    list: () => db.selectFrom('tenants').selectAll().orderBy('name').execute(),
+    insert: (row: TenantRow) => db.insertInto('tenants').values(row).execute(),
+    update: (id: string, patch: Partial<Omit<TenantRow, 'id' | 'created_at'>>) =>
+      db.updateTable('tenants').set(patch).where('id', '=', id).execute(),
+    addDomain: (tenantId: string, domain: string, at: string) =>
+      db.insertInto('tenant_domains').values({ domain, tenant_id: tenantId, created_at: at }).execute(),
+    listDomains: (tenantId: string) =>
+      db.selectFrom('tenant_domains').select('domain').where('tenant_id', '=', tenantId).orderBy('domain').execute(),
+  };
+}

@@ -1,0 +1,45 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+import type { Dialect } from './database.js';
+import { authorizationCodeRepository } from './repositories/authorization-codes.js';
+import { clientGrantRepository } from './repositories/client-grants.js';
+import { clientRepository } from './repositories/clients.js';
+import { connectionRepository } from './repositories/connections.js';
+import { logRepository } from './repositories/logs.js';
+import { refreshTokenRepository } from './repositories/refresh-tokens.js';
+import { signingKeyRepository } from './repositories/signing-keys.js';
+import { tenantRepository } from './repositories/tenants.js';
+import { userRepository } from './repositories/users.js';
+
+function repositories(db: Kysely<Database>) {
+  return {
+    tenants: tenantRepository(db),
+    connections: connectionRepository(db),
+    clients: clientRepository(db),
+    users: userRepository(db),
+    clientGrants: clientGrantRepository(db),
+    signingKeys: signingKeyRepository(db),
+    authorizationCodes: authorizationCodeRepository(db),
+    refreshTokens: refreshTokenRepository(db),
+    logs: logRepository(db),
+  };
+}
+
+export type Repositories = ReturnType<typeof repositories>;
+
+/**
+ * The store the services are given: repositories, plus `transaction(fn)` which hands `fn` the same
+ * repositories bound to one transaction, so a use case that writes twice writes both or neither.
+ */
+export interface Store extends Repositories {
+  dialect: Dialect;
+  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+}
+
+export function createStore(db: Kysely<Database>, dialect: Dialect): Store {
+  return {
+    ...repositories(db),
+    dialect,
+    transaction: (fn) => db.transaction().execute((trx) => fn(repositories(trx))),
+  };
+}
