@@ -22,7 +22,7 @@ export const LOG_TYPES = {
   fapi: { event: 'Failed API Operation', category: 'management.fail' },
   // Users
   ss: { event: 'Success Signup', category: 'user.notification' },
-  du: { event: 'Deleted User', category: 'user.notification' },
+  sdu: { event: 'Successful User Deletion', category: 'user.notification' },
   // MFA / Guardian (reference §7)
   mfar: { event: 'MFA Required', category: 'auth.login.notification' },
   gd_send_sms: { event: 'MFA SMS Sent', category: 'other' },

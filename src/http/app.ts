@@ -1,0 +1,60 @@
+import formbody from '@fastify/formbody';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import type { Services } from '../services/index.js';
+import { authSurface } from './auth/plugin.js';
+import { managementSurface } from './management/plugin.js';
+import type { App } from './types.js';
+import { validatorCompiler } from './validation.js';
+
+export interface BuildAppOptions {
+  services: Services;
+  logger?: FastifyServerOptions['logger'];
+  https?: { cert: Buffer; key: Buffer };
+  /** Trust X-Forwarded-* from a proxy in front of Guardline. */
+  trustProxy?: boolean;
+}
+
+/** Largest request body accepted on any route: Auth0's bodies are small; anything larger is refused with 413. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/** Paths whose query strings must never reach a log line. */
+const redactQuery = (url: string) => url.split('?')[0] ?? url;
+
+/**
+ * Builds the HTTP application without listening, so tests use `app.inject` and the CLI calls `listen`.
+ * Each surface is an encapsulated plugin with its own tenant check, authentication and error shape.
+ */
+export async function buildApp(options: BuildAppOptions): Promise<App> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    disableRequestLogging: true,
+    trustProxy: options.trustProxy ?? false,
+    ...(options.https ? { https: options.https } : {}),
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.decorateRequest('tenant');
+  app.decorateRequest('managementCaller');
+  await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
+
+  // One structured line per request: no query string, no body, no headers, so no secret can reach it.
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        path: redactQuery(request.url),
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+        tenant: request.tenant?.name,
+        req_id: request.id,
+      },
+      'request',
+    );
+  });
+
+  await app.register(managementSurface, { prefix: '/api/v2', services: options.services });
+  await app.register(authSurface, { services: options.services });
+  return app;
+}

@@ -1,0 +1,32 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { OAuthError } from '../../errors/errors.js';
+import { describeValidationError } from '../validation.js';
+
+/** Maps anything thrown on the Authentication API to `{error, error_description}`. */
+export function toOAuthError(err: unknown): OAuthError | undefined {
+  if (err instanceof OAuthError) return err;
+  const fastifyError = err as FastifyError;
+  if (fastifyError.validation) {
+    return new OAuthError('invalid_request', describeValidationError(fastifyError.validation as never), { statusCode: 400 });
+  }
+  switch (fastifyError.statusCode) {
+    case 413:
+      return new OAuthError('invalid_request', 'Request body is larger than the limit', { statusCode: 413 });
+    case 415:
+      return new OAuthError('invalid_request', 'Unsupported content type: send application/x-www-form-urlencoded or application/json', { statusCode: 415 });
+    case 400:
+      return new OAuthError('invalid_request', 'Malformed request body', { statusCode: 400 });
+    default:
+      return undefined;
+  }
+}
+
+export function oauthErrorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const mapped = toOAuthError(err);
+  if (mapped) {
+    reply.headers({ 'cache-control': 'no-store', pragma: 'no-cache', ...mapped.headers });
+    return reply.code(mapped.statusCode).send(mapped.toBody());
+  }
+  request.log.error({ err, req_id: request.id }, 'unhandled authentication API error');
+  return reply.code(500).send({ error: 'server_error', error_description: `Internal error (request ${request.id})` });
+}

@@ -1,0 +1,59 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ConflictError, ManagementError, NotFoundError, ValidationError } from '../../errors/errors.js';
+import type { ManagementErrorCode } from '../../errors/catalogue.js';
+import { describeValidationError } from '../validation.js';
+
+const NOT_FOUND_CODES: Record<NotFoundError['entity'], ManagementErrorCode> = {
+  user: 'inexistent_user',
+  client: 'inexistent_client',
+  client_grant: 'inexistent_client_grant',
+  connection: 'inexistent_connection',
+  log: 'inexistent_log',
+  signing_key: 'inexistent_signing_key',
+  tenant: 'inexistent_tenant',
+  resource_server: 'inexistent_resource_server',
+};
+
+const CONFLICT_CODES: Record<ConflictError['entity'], ManagementErrorCode> = {
+  user: 'auth0_idp_error',
+  client: 'client_exists',
+  client_grant: 'client_grant_exists',
+  tenant: 'client_exists',
+};
+
+/** Maps anything thrown on the Management API to Auth0's `{statusCode, error, message, errorCode}`. */
+export function toManagementError(err: unknown): ManagementError | undefined {
+  if (err instanceof ManagementError) return err;
+  if (err instanceof NotFoundError) return new ManagementError(NOT_FOUND_CODES[err.entity], err.message);
+  if (err instanceof ConflictError) return new ManagementError(CONFLICT_CODES[err.entity], err.message);
+  if (err instanceof ValidationError) {
+    const code = err.message.startsWith('PasswordStrengthError') ? 'password_strength_error' : 'invalid_body';
+    return new ManagementError(code, err.message);
+  }
+  const fastifyError = err as FastifyError;
+  if (fastifyError.validation) {
+    const part = fastifyError.validationContext;
+    const prefix = part === 'querystring' ? 'Query validation error' : part === 'params' ? 'Path validation error' : 'Payload validation error';
+    const code = part === 'querystring' ? 'invalid_query_string' : part === 'params' ? 'invalid_uri' : 'invalid_body';
+    return new ManagementError(code, `${prefix}: '${describeValidationError(fastifyError.validation as never)}'.`);
+  }
+  switch (fastifyError.statusCode) {
+    case 413:
+      return new ManagementError('payload_too_large', 'Request body is larger than the limit');
+    case 415:
+      return new ManagementError('unsupported_media_type', 'Unsupported Media Type: send application/json');
+    case 400:
+      // Body parser errors: malformed JSON, empty JSON body.
+      return new ManagementError('invalid_body', fastifyError.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'Payload validation error: empty JSON body' : 'Invalid request payload JSON format');
+    default:
+      return undefined;
+  }
+}
+
+export function managementErrorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const mapped = toManagementError(err);
+  if (mapped) return reply.code(mapped.statusCode).send(mapped.toBody());
+  // Not exposed: log the cause, answer with only the request id.
+  request.log.error({ err, req_id: request.id }, 'unhandled management API error');
+  return reply.code(500).send(new ManagementError('internal_error', `Internal error (request ${request.id})`).toBody());
+}

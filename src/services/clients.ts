@@ -1,0 +1,203 @@
+import { hashSecret, verifySecret } from '../crypto/password.js';
+import {
+  type AppType,
+  type GrantType,
+  type TokenEndpointAuthMethod,
+  defaultAuthMethod,
+  defaultGrantTypes,
+  isGrantType,
+} from '../domain/grant-types.js';
+import { newId } from '../domain/ids.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors/errors.js';
+import { isUniqueViolation } from '../store/database.js';
+import type { ClientRow } from '../store/repositories/clients.js';
+import type { Repositories } from '../store/store.js';
+import type { ServiceDeps } from './context.js';
+import type { Tenant } from './tenants.js';
+
+export interface ClientInput {
+  name: string;
+  description?: string;
+  app_type?: AppType;
+  is_first_party?: boolean;
+  token_endpoint_auth_method?: TokenEndpointAuthMethod;
+  grant_types?: string[];
+  callbacks?: string[];
+  allowed_logout_urls?: string[];
+  client_metadata?: Record<string, string>;
+}
+
+export type ClientPatch = Partial<ClientInput>;
+
+/** Auth0's client object. `client_secret` appears only in the responses that create or rotate it. */
+export interface ClientView {
+  tenant: string;
+  client_id: string;
+  name: string;
+  description: string;
+  app_type: string;
+  is_first_party: boolean;
+  token_endpoint_auth_method: string;
+  grant_types: string[];
+  callbacks: string[];
+  allowed_logout_urls: string[];
+  client_metadata: Record<string, string>;
+  client_secret?: string;
+}
+
+export function createClients({ store, clock, random }: ServiceDeps) {
+  function view(tenant: Tenant, row: ClientRow, clientSecret?: string): ClientView {
+    return {
+      tenant: tenant.name,
+      client_id: row.client_id,
+      name: row.name,
+      description: row.description,
+      app_type: row.app_type,
+      is_first_party: row.is_first_party === 1,
+      token_endpoint_auth_method: row.token_endpoint_auth_method,
+      grant_types: JSON.parse(row.grant_types),
+      callbacks: JSON.parse(row.callbacks),
+      allowed_logout_urls: JSON.parse(row.allowed_logout_urls),
+      client_metadata: JSON.parse(row.client_metadata),
+      ...(clientSecret !== undefined ? { client_secret: clientSecret } : {}),
+    };
+  }
+
+  function checkGrantTypes(grantTypes: string[]): GrantType[] {
+    const unknown = grantTypes.filter((g) => !isGrantType(g));
+    if (unknown.length > 0) throw new ValidationError(`Unsupported grant type(s): ${unknown.join(', ')}`);
+    return [...new Set(grantTypes)] as GrantType[];
+  }
+
+  function checkUrls(field: string, urls: string[]): string[] {
+    for (const url of urls) {
+      try {
+        const parsed = new URL(url);
+        if (parsed.hash) throw new Error('fragment');
+      } catch {
+        throw new ValidationError(`${field}: "${url}" is not an absolute URL without a fragment`);
+      }
+    }
+    return urls;
+  }
+
+  async function find(tenant: Tenant, clientId: string): Promise<ClientRow> {
+    const row = await store.clients.find(tenant.id, clientId);
+    if (!row) throw new NotFoundError('client', 'The client does not exist');
+    return row;
+  }
+
+  return {
+    /**
+     * Creates an application and returns it with its secret, the only time the secret is shown (it is stored
+     * as an argon2id hash). `credentials` lets the bootstrap and the CLI choose the id and secret.
+     */
+    async create(
+      tenant: Tenant,
+      input: ClientInput,
+      credentials: { clientId?: string; clientSecret?: string } = {},
+      repos: Pick<Repositories, 'clients'> = store,
+    ): Promise<ClientView> {
+      const appType = input.app_type ?? 'regular_web';
+      const authMethod = input.token_endpoint_auth_method ?? defaultAuthMethod(appType);
+      const secret = authMethod === 'none' ? undefined : (credentials.clientSecret ?? newId.clientSecret(random));
+      const at = clock.now().toISOString();
+      const row: ClientRow = {
+        client_id: credentials.clientId ?? newId.clientId(random),
+        tenant_id: tenant.id,
+        name: input.name,
+        description: input.description ?? '',
+        app_type: appType,
+        is_first_party: input.is_first_party === false ? 0 : 1,
+        token_endpoint_auth_method: authMethod,
+        client_secret_hash: secret === undefined ? null : await hashSecret(secret),
+        grant_types: JSON.stringify(checkGrantTypes(input.grant_types ?? defaultGrantTypes(appType))),
+        callbacks: JSON.stringify(checkUrls('callbacks', input.callbacks ?? [])),
+        allowed_logout_urls: JSON.stringify(checkUrls('allowed_logout_urls', input.allowed_logout_urls ?? [])),
+        client_metadata: JSON.stringify(input.client_metadata ?? {}),
+        created_at: at,
+        updated_at: at,
+      };
+      try {
+        await repos.clients.insert(row);
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new ConflictError('client', 'A client with this client_id already exists');
+        throw err;
+      }
+      return view(tenant, row, secret);
+    },
+
+    async get(tenant: Tenant, clientId: string): Promise<ClientView> {
+      return view(tenant, await find(tenant, clientId));
+    },
+
+    async list(tenant: Tenant, page: { offset: number; limit: number }, includeTotals: boolean) {
+      const rows = await store.clients.list(tenant.id, page);
+      const total = includeTotals ? await store.clients.count(tenant.id) : undefined;
+      return { clients: rows.map((r) => view(tenant, r)), total };
+    },
+
+    async update(tenant: Tenant, clientId: string, patch: ClientPatch): Promise<ClientView> {
+      const row = await find(tenant, clientId);
+      const authMethod = patch.token_endpoint_auth_method ?? (row.token_endpoint_auth_method as TokenEndpointAuthMethod);
+      let secret: string | undefined;
+      let secretHash = row.client_secret_hash;
+      if (authMethod === 'none') secretHash = null;
+      else if (secretHash === null) {
+        // A public client that becomes confidential needs a secret: issue one and show it this once.
+        secret = newId.clientSecret(random);
+        secretHash = await hashSecret(secret);
+      }
+      const updated: ClientRow = {
+        ...row,
+        name: patch.name ?? row.name,
+        description: patch.description ?? row.description,
+        app_type: patch.app_type ?? row.app_type,
+        is_first_party: patch.is_first_party === undefined ? row.is_first_party : patch.is_first_party ? 1 : 0,
+        token_endpoint_auth_method: authMethod,
+        client_secret_hash: secretHash,
+        grant_types: patch.grant_types ? JSON.stringify(checkGrantTypes(patch.grant_types)) : row.grant_types,
+        callbacks: patch.callbacks ? JSON.stringify(checkUrls('callbacks', patch.callbacks)) : row.callbacks,
+        allowed_logout_urls: patch.allowed_logout_urls
+          ? JSON.stringify(checkUrls('allowed_logout_urls', patch.allowed_logout_urls))
+          : row.allowed_logout_urls,
+        client_metadata: patch.client_metadata ? JSON.stringify(patch.client_metadata) : row.client_metadata,
+        updated_at: clock.now().toISOString(),
+      };
+      await store.clients.update(tenant.id, clientId, updated);
+      return view(tenant, updated, secret);
+    },
+
+    async remove(tenant: Tenant, clientId: string): Promise<void> {
+      if (!(await store.clients.delete(tenant.id, clientId))) throw new NotFoundError('client', 'The client does not exist');
+    },
+
+    /** Auth0's `POST /api/v2/clients/{id}/rotate-secret`: a new secret, shown once; the old one stops working. */
+    async rotateSecret(tenant: Tenant, clientId: string): Promise<ClientView> {
+      const row = await find(tenant, clientId);
+      if (row.token_endpoint_auth_method === 'none') throw new ValidationError('A public client (token_endpoint_auth_method "none") has no secret');
+      const secret = newId.clientSecret(random);
+      const updated = { ...row, client_secret_hash: await hashSecret(secret), updated_at: clock.now().toISOString() };
+      await store.clients.update(tenant.id, clientId, updated);
+      return view(tenant, updated, secret);
+    },
+
+    /**
+     * Checks a client's credentials for the token endpoint. Returns the client, or undefined when the id is
+     * unknown in this tenant or the secret is wrong (the caller answers `invalid_client` either way).
+     */
+    async authenticate(tenant: Tenant, clientId: string, clientSecret: string | undefined): Promise<ClientRow | undefined> {
+      const row = await store.clients.find(tenant.id, clientId);
+      if (!row) return undefined;
+      if (row.client_secret_hash === null) return clientSecret === undefined ? row : undefined;
+      if (clientSecret === undefined || !(await verifySecret(row.client_secret_hash, clientSecret))) return undefined;
+      return row;
+    },
+
+    grantTypesOf: (row: ClientRow): string[] => JSON.parse(row.grant_types),
+    callbacksOf: (row: ClientRow): string[] => JSON.parse(row.callbacks),
+    find: (tenant: Tenant, clientId: string) => store.clients.find(tenant.id, clientId),
+  };
+}
+
+export type Clients = ReturnType<typeof createClients>;

@@ -1,0 +1,20 @@
+import type { GuardlineConfig } from '../config/load.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import type { Clock, RandomSource } from '../domain/clock.js';
+import type { Store } from '../store/store.js';
+
+/** What every service is built from. Adapters are chosen once at start-up and injected here. */
+export interface ServiceDeps {
+  store: Store;
+  clock: Clock;
+  random: RandomSource;
+  secretBox: SecretBox;
+  config: Pick<GuardlineConfig, 'publicUrl' | 'baseDomain' | 'defaultTenant'>;
+}
+
+/** Facts about the HTTP request that the event log records. */
+export interface RequestContext {
+  ip?: string;
+  userAgent?: string;
+  hostname?: string;
+}

@@ -1,0 +1,102 @@
+import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import type { ServiceDeps } from './context.js';
+import type { SigningKeys } from './signing-keys.js';
+import type { Tenant } from './tenants.js';
+
+/** Lifetimes in seconds (Auth0's defaults). */
+export const TOKEN_LIFETIMES = {
+  accessToken: 86_400,
+  idToken: 36_000,
+  authorizationCode: 60,
+} as const;
+
+export interface AccessTokenClaims {
+  sub: string;
+  audience: string | string[];
+  scope: string[];
+  azp: string;
+  /** Auth0's `gty` claim, e.g. `client-credentials` or `password`. */
+  grantType?: string;
+  lifetimeSeconds?: number;
+}
+
+export type TokenProblem = 'malformed' | 'expired' | 'invalid_signature' | 'wrong_issuer' | 'wrong_audience';
+
+export class TokenVerificationError extends Error {
+  constructor(readonly problem: TokenProblem, message: string) {
+    super(message);
+    this.name = 'TokenVerificationError';
+  }
+}
+
+export interface VerifiedToken {
+  payload: JWTPayload & { scope?: string; azp?: string; gty?: string };
+  scopes: string[];
+}
+
+/** Signs and verifies the JWTs of one tenant with that tenant's own keys. */
+export function createTokens({ clock }: Pick<ServiceDeps, 'clock'>, signingKeys: SigningKeys) {
+  const nowSeconds = () => Math.floor(clock.now().getTime() / 1000);
+
+  async function sign(tenant: Tenant, payload: JWTPayload, lifetime: number): Promise<string> {
+    const { kid, key } = await signingKeys.signingKey(tenant.id);
+    const iat = nowSeconds();
+    return new SignJWT(payload)
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid })
+      .setIssuer(tenant.issuer)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + lifetime)
+      .sign(key);
+  }
+
+  return {
+    async accessToken(tenant: Tenant, claims: AccessTokenClaims): Promise<{ token: string; expiresIn: number }> {
+      const expiresIn = claims.lifetimeSeconds ?? TOKEN_LIFETIMES.accessToken;
+      const payload: JWTPayload = { sub: claims.sub, aud: claims.audience, azp: claims.azp, scope: claims.scope.join(' ') };
+      if (claims.grantType) payload.gty = claims.grantType;
+      return { token: await sign(tenant, payload, expiresIn), expiresIn };
+    },
+
+    idToken(tenant: Tenant, claims: { sub: string; clientId: string; nonce?: string | null; profile: Record<string, unknown> }): Promise<string> {
+      const payload: JWTPayload = { ...claims.profile, sub: claims.sub, aud: claims.clientId };
+      if (claims.nonce) payload.nonce = claims.nonce;
+      return sign(tenant, payload, TOKEN_LIFETIMES.idToken);
+    },
+
+    /**
+     * Verifies a token against the tenant's keys, issuer and one of the accepted audiences. A token of
+     * another tenant fails here: its `kid` is not among this tenant's keys and its issuer differs.
+     */
+    async verify(tenant: Tenant, token: string, audiences: string[]): Promise<VerifiedToken> {
+      let kid: string | undefined;
+      try {
+        kid = decodeProtectedHeader(token).kid;
+      } catch {
+        throw new TokenVerificationError('malformed', 'Bad HTTP authentication header format');
+      }
+      const key = kid ? await signingKeys.verificationKey(tenant.id, kid) : undefined;
+      if (!key) throw new TokenVerificationError('invalid_signature', 'Invalid token');
+      try {
+        const { payload } = await jwtVerify(token, key, {
+          issuer: tenant.issuer,
+          audience: audiences,
+          algorithms: ['RS256'],
+          currentDate: clock.now(),
+        });
+        const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [];
+        return { payload: payload as VerifiedToken['payload'], scopes };
+      } catch (err) {
+        if (err instanceof joseErrors.JWTExpired) {
+          throw new TokenVerificationError('expired', 'Expired token received for JSON Web Token validation');
+        }
+        if (err instanceof joseErrors.JWTClaimValidationFailed) {
+          if (err.claim === 'iss') throw new TokenVerificationError('wrong_issuer', `Bad issuer: ${String(err.payload.iss)}`);
+          if (err.claim === 'aud') throw new TokenVerificationError('wrong_audience', 'Bad audience');
+        }
+        throw new TokenVerificationError('invalid_signature', 'Invalid token');
+      }
+    },
+  };
+}
+
+export type Tokens = ReturnType<typeof createTokens>;

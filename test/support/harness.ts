@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+import { SecretBox } from '../../src/crypto/secret-box.js';
+import { cryptoRandom, ManualClock, type Clock } from '../../src/domain/clock.js';
+import { buildApp } from '../../src/http/app.js';
+import type { App } from '../../src/http/types.js';
+import { bootstrap } from '../../src/services/bootstrap.js';
+import { buildServices, type Services } from '../../src/services/index.js';
+import type { Tenant } from '../../src/services/tenants.js';
+import { migrateToLatest, openDatabase, type DatabaseHandle, type Dialect } from '../../src/store/database.js';
+import { createStore } from '../../src/store/store.js';
+import { TEST_POSTGRES_URL } from './services.js';
+
+/** Every repository and HTTP test runs once per database. */
+export const DIALECTS: Dialect[] = ['sqlite', 'postgres'];
+
+/** The public URL tests use; tenant `acme` lives at `acme.guardline.test`. */
+export const PUBLIC_URL = new URL('http://guardline.test');
+export const DEFAULT_HOST = 'guardline.test';
+
+export interface TestContext {
+  dialect: Dialect;
+  handle: DatabaseHandle;
+  services: Services;
+  app: App;
+  clock: Clock;
+  tenant: Tenant;
+  admin: { clientId: string; clientSecret: string };
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh, isolated Guardline: SQLite in memory, or a PostgreSQL schema of its own (dropped at close), so
+ * parallel test files and parallel CI runs never see each other's rows.
+ */
+export async function createTestContext(dialect: Dialect, options: { clock?: Clock } = {}): Promise<TestContext> {
+  const schema = `gl_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const handle =
+    dialect === 'sqlite'
+      ? await openDatabase({ dialect: 'sqlite', file: ':memory:' })
+      : await openDatabase({ dialect: 'postgres', url: TEST_POSTGRES_URL }, { schema });
+  await migrateToLatest(handle.db);
+  const clock = options.clock ?? new ManualClock(new Date());
+  const services = buildServices({
+    store: createStore(handle.db, handle.dialect),
+    clock,
+    random: cryptoRandom,
+    secretBox: new SecretBox(randomBytes(32)),
+    config: { publicUrl: PUBLIC_URL, baseDomain: PUBLIC_URL.hostname, defaultTenant: 'default' },
+  });
+  const boot = await bootstrap(services, { defaultTenant: 'default' });
+  const app = await buildApp({ services });
+  await app.ready();
+  return {
+    dialect,
+    handle,
+    services,
+    app,
+    clock,
+    tenant: boot.tenant,
+    admin: boot.adminClient!,
+    async close() {
+      await app.close();
+      await handle.destroy();
+      if (dialect === 'postgres') {
+        const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await client.end();
+      }
+    },
+  };
+}
+
+/** Registers a context for the surrounding describe block; read it inside tests through the returned getter. */
+export function useTestContext(dialect: Dialect, options: { clock?: Clock } = {}): () => TestContext {
+  let ctx: TestContext | undefined;
+  beforeAll(async () => {
+    ctx = await createTestContext(dialect, options);
+  });
+  afterAll(async () => {
+    await ctx?.close();
+  });
+  return () => {
+    if (!ctx) throw new Error('test context not ready');
+    return ctx;
+  };
+}
+
+/** A client_credentials token for the Management API of `tenant` (default: the context's default tenant). */
+export async function managementToken(
+  ctx: TestContext,
+  credentials = ctx.admin,
+  options: { host?: string; scope?: string; tenant?: Tenant } = {},
+): Promise<string> {
+  const tenant = options.tenant ?? ctx.tenant;
+  const response = await ctx.app.inject({
+    method: 'POST',
+    url: '/oauth/token',
+    headers: { host: options.host ?? tenant.domain },
+    payload: {
+      grant_type: 'client_credentials',
+      client_id: credentials.clientId,
+      client_secret: credentials.clientSecret,
+      audience: tenant.managementAudience,
+      ...(options.scope ? { scope: options.scope } : {}),
+    },
+  });
+  if (response.statusCode !== 200) throw new Error(`token request failed: ${response.statusCode} ${response.body}`);
+  return response.json().access_token as string;
+}
+
+/**
+ * Creates a machine-to-machine application with exactly `scopes` on the tenant's Management API and returns a
+ * token for it: the way tests prove a route refuses a token without its scope.
+ */
+export async function tokenWithScopes(ctx: TestContext, scopes: string[], tenant: Tenant = ctx.tenant): Promise<string> {
+  const client = await ctx.services.clients.create(tenant, { name: `scoped ${scopes.join(' ')}`, app_type: 'non_interactive' });
+  await ctx.services.clientGrants.create(tenant, { client_id: client.client_id, audience: tenant.managementAudience, scope: scopes });
+  return managementToken(ctx, { clientId: client.client_id, clientSecret: client.client_secret! }, { tenant });
+}
