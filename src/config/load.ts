@@ -89,8 +89,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 
   const portText = get('GUARDLINE_PORT') ?? '3000';
   const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port < 1 || port > 65535) {
-    problems.push(`GUARDLINE_PORT: "${portText}" is not a port number (1–65535)`);
+  if (!/^\d+$/.test(portText) || port > 65535) {
+    problems.push(`GUARDLINE_PORT: "${portText}" is not a port number (0–65535; 0 picks a free port)`);
   }
 
   const certFile = get('GUARDLINE_TLS_CERT');

@@ -38,7 +38,7 @@ export const CONFIG_OPTIONS = [
     description: 'Interface to listen on. Use `0.0.0.0` inside a container.',
     defaultText: '`127.0.0.1`',
   },
-  { env: 'GUARDLINE_PORT', description: 'TCP port to listen on (1–65535).', defaultText: '`3000`' },
+  { env: 'GUARDLINE_PORT', description: 'TCP port to listen on (0 picks a free port and prints it).', defaultText: '`3000`' },
   {
     env: 'GUARDLINE_TLS_CERT',
     description: 'Path of a PEM certificate (chain). With `GUARDLINE_TLS_KEY`, Guardline listens on HTTPS.',

@@ -9,7 +9,8 @@ import { validatorCompiler } from './validation.js';
 
 export interface BuildAppOptions {
   services: Services;
-  logger?: FastifyServerOptions['logger'];
+  /** A pino logger; without one the app logs nothing (tests). */
+  logger?: FastifyServerOptions['loggerInstance'];
   https?: { cert: Buffer; key: Buffer };
   /** Trust X-Forwarded-* from a proxy in front of Guardline. */
   trustProxy?: boolean;
@@ -27,7 +28,7 @@ const redactQuery = (url: string) => url.split('?')[0] ?? url;
  */
 export async function buildApp(options: BuildAppOptions): Promise<App> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: BODY_LIMIT_BYTES,
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: options.trustProxy ?? false,
