@@ -35,6 +35,7 @@ export const ERROR_CATALOGUE = {
   invalid_grant: { status: 403, family: 'oauth' },
   unauthorized_client: { status: 403, family: 'oauth' },
   unsupported_grant_type: { status: 400, family: 'oauth' },
+  unsupported_response_type: { status: 400, family: 'oauth' },
   invalid_scope: { status: 403, family: 'oauth' },
   access_denied: { status: 403, family: 'oauth' },
   unauthorized: { status: 401, family: 'oauth' },

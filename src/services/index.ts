@@ -1,3 +1,4 @@
+import { createAuthorization } from './authorization.js';
 import type { ServiceDeps } from './context.js';
 import { createClientGrants } from './client-grants.js';
 import { createClients } from './clients.js';
@@ -12,15 +13,19 @@ export function buildServices(deps: ServiceDeps) {
   const signingKeys = createSigningKeys(deps);
   const tenants = createTenants(deps, signingKeys);
   const tokens = createTokens(deps, signingKeys);
+  const events = createEventLog(deps);
+  const clients = createClients(deps);
+  const users = createUsers(deps);
   return {
     deps,
     tenants,
     signingKeys,
     tokens,
-    events: createEventLog(deps),
-    clients: createClients(deps),
-    users: createUsers(deps),
+    events,
+    clients,
+    users,
     clientGrants: createClientGrants(deps),
+    authorization: createAuthorization(deps, { users, clients, tokens, events }),
   };
 }
 

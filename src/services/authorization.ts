@@ -1,0 +1,427 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { SignJWT, jwtVerify } from 'jose';
+import { hashToken } from '../crypto/secret-box.js';
+import { GRANT_TYPES } from '../domain/grant-types.js';
+import { newId } from '../domain/ids.js';
+import type { LogType } from '../domain/log-types.js';
+import { parseScopeParam } from '../domain/scopes.js';
+import { OAuthError } from '../errors/errors.js';
+import type { OAuthErrorCode } from '../errors/catalogue.js';
+import type { ClientRow } from '../store/repositories/clients.js';
+import type { UserWithConnection } from '../store/repositories/users.js';
+import type { Clients } from './clients.js';
+import type { RequestContext, ServiceDeps } from './context.js';
+import type { EventLog } from './events.js';
+import type { Locale, Tenant } from './tenants.js';
+import { TOKEN_LIFETIMES, type Tokens } from './tokens.js';
+import { toUserView, type Users } from './users.js';
+
+/**
+ * User logins and the tokens they lead to: the password grant (Auth0's ROPG), the authorization code flow
+ * with PKCE (validation of `/authorize`, the login transaction, code issue and exchange), refresh tokens and
+ * `/userinfo`. Every outcome writes its Auth0 log event. Failures the caller may see are `OAuthError`s.
+ */
+
+/** The OIDC scopes a user token may carry. The tenant's only API is the Management API, which users cannot get. */
+export const USER_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
+
+/** A login transaction (the signed state the login form carries) lives this long. */
+export const LOGIN_TRANSACTION_SECONDS = 15 * 60;
+
+export interface TokenSet {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope?: string;
+  id_token?: string;
+  refresh_token?: string;
+}
+
+/** What the client asked for at `/authorize`, once validated: the login transaction carries exactly this. */
+export interface AuthorizationRequest {
+  clientId: string;
+  redirectUri: string;
+  scope: string[];
+  state?: string;
+  nonce?: string;
+  audience?: string;
+  codeChallenge?: string;
+  locale: Locale;
+}
+
+export type AuthorizeQuery = Partial<Record<
+  'response_type' | 'client_id' | 'redirect_uri' | 'scope' | 'state' | 'nonce' | 'audience' | 'code_challenge' | 'code_challenge_method',
+  string
+>>;
+
+/**
+ * The three outcomes of validating `/authorize`: a page error (nothing trustworthy to redirect to), a
+ * redirect error (the redirect_uri is registered, so the client gets `error` on it), or a request to log in.
+ */
+export type AuthorizeOutcome =
+  | { kind: 'page_error'; reason: 'missing_client_id' | 'unknown_client' | 'missing_redirect_uri' | 'redirect_uri_mismatch' }
+  | { kind: 'redirect_error'; location: string }
+  | { kind: 'login'; request: AuthorizationRequest; client: ClientRow };
+
+export type LoginOutcome =
+  | { kind: 'redirect'; location: string }
+  | { kind: 'wrong_credentials' | 'blocked' };
+
+/** `{issuer}userinfo`: the audience of a user token that names no API. */
+export const userinfoAudience = (tenant: Tenant) => `${tenant.issuer}userinfo`;
+
+/** base64url(SHA-256(verifier)) compared in constant time with the stored S256 challenge. */
+function verifyPkce(challenge: string, verifier: string): boolean {
+  if (!/^[A-Za-z0-9\-._~]{43,128}$/.test(verifier)) return false;
+  const computed = Buffer.from(createHash('sha256').update(verifier).digest('base64url'));
+  const expected = Buffer.from(challenge);
+  return computed.length === expected.length && timingSafeEqual(computed, expected);
+}
+
+/** The claims of the id_token and of `/userinfo` for the granted scopes. */
+export function profileClaims(user: UserWithConnection, scopes: readonly string[]): Record<string, unknown> {
+  const view = toUserView(user);
+  const claims: Record<string, unknown> = {};
+  if (scopes.includes('profile')) Object.assign(claims, { name: view.name, nickname: view.nickname, picture: view.picture, updated_at: view.updated_at });
+  if (scopes.includes('email') && view.email !== undefined) Object.assign(claims, { email: view.email, email_verified: view.email_verified });
+  return claims;
+}
+
+const userName = (user: UserWithConnection) => user.email ?? user.username ?? user.user_id;
+
+export function createAuthorization(
+  { store, clock, random, secretBox }: ServiceDeps,
+  { users, clients, tokens, events }: { users: Users; clients: Clients; tokens: Tokens; events: EventLog },
+) {
+  const transactionKey = secretBox.derive('login-transaction');
+  const nowIso = () => clock.now().toISOString();
+
+  /** Records `type` for the client (and user) and throws `err`: every refused exchange leaves its log entry. */
+  async function refuse(tenant: Tenant, type: LogType, client: ClientRow, err: OAuthError, context: RequestContext, user?: { id?: string; name: string }): Promise<never> {
+    await events.record(
+      tenant.id,
+      { type, description: err.description, clientId: client.client_id, clientName: client.name, userId: user?.id ?? null, userName: user?.name ?? null },
+      context,
+    );
+    throw err;
+  }
+
+  const allowsGrant = (client: ClientRow, grantType: string) => clients.grantTypesOf(client).includes(grantType);
+  const grantNotAllowed = (grantType: string) => new OAuthError('unauthorized_client', `Grant type '${grantType}' not allowed for the client.`);
+
+  /**
+   * Which API a user token is for. Without `audience` (or with the userinfo audience) the token is for
+   * `/userinfo`; the Management API is never issued to users, and there is no other API yet.
+   */
+  function checkUserAudience(tenant: Tenant, audience: string | undefined): OAuthError | undefined {
+    if (audience === undefined || audience === '' || audience === userinfoAudience(tenant)) return undefined;
+    if (tenant.managementAudiences.includes(audience)) return new OAuthError('access_denied', 'The Management API cannot be requested on behalf of a user');
+    return new OAuthError('access_denied', `Service not found: ${audience}`);
+  }
+
+  /** Requested scopes kept to the user scopes; `offline_access` only for a client allowed refresh tokens. */
+  function grantScopes(client: ClientRow, requested: string[]): string[] {
+    return requested.filter(
+      (s) => (USER_SCOPES as readonly string[]).includes(s) && (s !== 'offline_access' || allowsGrant(client, GRANT_TYPES.refreshToken)),
+    );
+  }
+
+  /**
+   * Checks a username and password and writes the failure events Auth0 writes: `fu` (no such user), `fp` (wrong
+   * password), `f` (blocked). Success writes nothing: the caller records the exchange that follows.
+   */
+  async function checkCredentials(
+    tenant: Tenant,
+    client: ClientRow,
+    username: string,
+    password: string,
+    context: RequestContext,
+  ): Promise<{ ok: true; user: UserWithConnection } | { ok: false; reason: 'wrong_credentials' | 'blocked' }> {
+    const result = await users.verifyPassword(tenant, username, password);
+    const base = { clientId: client.client_id, clientName: client.name, userName: username };
+    if (result.outcome !== 'ok') {
+      const type = result.outcome === 'wrong_password' ? 'fp' : 'fu';
+      await events.record(tenant.id, { type, description: 'Wrong email or password.', ...base }, context);
+      return { ok: false, reason: 'wrong_credentials' };
+    }
+    if (result.user.blocked === 1) {
+      await events.record(tenant.id, { type: 'f', description: 'user is blocked', ...base, userId: result.user.user_id }, context);
+      return { ok: false, reason: 'blocked' };
+    }
+    return { ok: true, user: result.user };
+  }
+
+  /** Access token (for `/userinfo`), id_token with `openid`, refresh token with `offline_access`. */
+  async function issueTokens(
+    tenant: Tenant,
+    client: ClientRow,
+    user: UserWithConnection,
+    options: { scopes: string[]; nonce?: string | undefined; grantType?: string; refreshToken?: false },
+  ): Promise<TokenSet> {
+    const { scopes } = options;
+    const access = await tokens.accessToken(tenant, {
+      sub: user.user_id,
+      audience: userinfoAudience(tenant),
+      scope: scopes,
+      azp: client.client_id,
+      ...(options.grantType ? { grantType: options.grantType } : {}),
+    });
+    const set: TokenSet = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn };
+    if (scopes.length > 0) set.scope = scopes.join(' ');
+    if (scopes.includes('openid')) {
+      set.id_token = await tokens.idToken(tenant, { sub: user.user_id, clientId: client.client_id, nonce: options.nonce ?? null, profile: profileClaims(user, scopes) });
+    }
+    if (options.refreshToken !== false && scopes.includes('offline_access')) {
+      const refreshToken = newId.opaqueToken(random);
+      await store.refreshTokens.insert({
+        token_hash: hashToken(refreshToken),
+        tenant_id: tenant.id,
+        client_id: client.client_id,
+        user_id: user.user_id,
+        scope: scopes.join(' '),
+        audience: null,
+        created_at: nowIso(),
+        revoked_at: null,
+      });
+      set.refresh_token = refreshToken;
+    }
+    return set;
+  }
+
+  function redirectWith(redirectUri: string, params: Record<string, string | undefined>): string {
+    const url = new URL(redirectUri);
+    for (const [key, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(key, value);
+    return url.toString();
+  }
+
+  return {
+    /**
+     * Auth0's Resource Owner Password grant. Order: audience and scope (no password is checked for a request
+     * that cannot succeed), then the password, then the user's state, then tokens.
+     */
+    async passwordGrant(
+      tenant: Tenant,
+      client: ClientRow,
+      input: { username?: string; password?: string; audience?: string; scope?: string },
+      context: RequestContext,
+    ): Promise<TokenSet> {
+      const fail = (err: OAuthError, user?: { id?: string; name: string }) => refuse(tenant, 'fepft', client, err, context, user);
+      if (!allowsGrant(client, GRANT_TYPES.password)) return fail(grantNotAllowed(GRANT_TYPES.password));
+      if (!input.username) return fail(new OAuthError('invalid_request', 'Missing required parameter: username', { statusCode: 400 }));
+      if (!input.password) return fail(new OAuthError('invalid_request', 'Missing required parameter: password', { statusCode: 400 }));
+      const audienceError = checkUserAudience(tenant, input.audience);
+      if (audienceError) return fail(audienceError);
+
+      const check = await checkCredentials(tenant, client, input.username, input.password, context);
+      if (!check.ok && check.reason === 'wrong_credentials') {
+        return fail(new OAuthError('invalid_grant', 'Wrong email or password.'), { name: input.username });
+      }
+      if (!check.ok) return fail(new OAuthError('unauthorized', 'user is blocked', { statusCode: 401 }), { name: input.username });
+      const user = check.user;
+
+      // The password is proven and no token exists yet: this is where a second factor is demanded
+      // (`mfa_required` with an mfa_token) before any token below is issued.
+
+      const scopes = grantScopes(client, parseScopeParam(input.scope));
+      const issued = await issueTokens(tenant, client, user, { scopes, grantType: 'password' });
+      await users.recordLogin(tenant, user, context.ip);
+      await events.record(
+        tenant.id,
+        { type: 'sepft', clientId: client.client_id, clientName: client.name, userId: user.user_id, userName: userName(user), connection: user.connection_name, details: { scope: scopes.join(' ') } },
+        context,
+      );
+      return issued;
+    },
+
+    /** Validates `GET /authorize` in the order that decides whether the redirect_uri may be trusted. */
+    async authorize(tenant: Tenant, query: AuthorizeQuery, locale: Locale): Promise<AuthorizeOutcome> {
+      if (!query.client_id) return { kind: 'page_error', reason: 'missing_client_id' };
+      const client = await clients.find(tenant, query.client_id);
+      if (!client) return { kind: 'page_error', reason: 'unknown_client' };
+      if (!query.redirect_uri) return { kind: 'page_error', reason: 'missing_redirect_uri' };
+      if (!clients.callbacksOf(client).includes(query.redirect_uri)) return { kind: 'page_error', reason: 'redirect_uri_mismatch' };
+
+      const redirectUri = query.redirect_uri;
+      const error = (code: OAuthErrorCode, description: string): AuthorizeOutcome => ({
+        kind: 'redirect_error',
+        location: redirectWith(redirectUri, { error: code, error_description: description, state: query.state }),
+      });
+      if (!query.response_type) return error('invalid_request', 'Missing required parameter: response_type');
+      if (query.response_type !== 'code') return error('unsupported_response_type', `Unsupported response type: ${query.response_type}`);
+      if (!allowsGrant(client, GRANT_TYPES.authorizationCode)) return error('unauthorized_client', grantNotAllowed(GRANT_TYPES.authorizationCode).description);
+
+      const method = query.code_challenge_method;
+      const challenge = query.code_challenge;
+      if (method !== undefined && method !== 'S256') return error('invalid_request', `Unsupported code_challenge_method: ${method}. Use S256.`);
+      if (challenge === undefined && method !== undefined) return error('invalid_request', 'Missing required parameter: code_challenge');
+      if (challenge !== undefined && method === undefined) return error('invalid_request', 'Missing required parameter: code_challenge_method (must be S256)');
+      if (challenge !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(challenge)) return error('invalid_request', 'code_challenge must be a base64url-encoded SHA-256 hash (43 characters)');
+      if (challenge === undefined && client.client_secret_hash === null) return error('invalid_request', 'PKCE is required for public clients: send code_challenge with code_challenge_method=S256');
+
+      const audienceError = checkUserAudience(tenant, query.audience);
+      if (audienceError) return error(audienceError.error, audienceError.description);
+
+      const request: AuthorizationRequest = {
+        clientId: client.client_id,
+        redirectUri,
+        scope: grantScopes(client, parseScopeParam(query.scope)),
+        locale,
+        ...(query.state !== undefined ? { state: query.state } : {}),
+        ...(query.nonce !== undefined ? { nonce: query.nonce } : {}),
+        ...(query.audience ? { audience: query.audience } : {}),
+        ...(challenge !== undefined ? { codeChallenge: challenge } : {}),
+      };
+      return { kind: 'login', request, client };
+    },
+
+    /**
+     * Seals an authorization request into the login transaction the form carries: an HS256 JWT (key derived from
+     * the instance secret) bound to the tenant and to a browser cookie, whose value is returned as `binding`.
+     */
+    async sealTransaction(tenant: Tenant, request: AuthorizationRequest): Promise<{ transaction: string; binding: string }> {
+      const binding = newId.opaqueToken(random);
+      const iat = Math.floor(clock.now().getTime() / 1000);
+      const transaction = await new SignJWT({ req: request, bnd: hashToken(binding) })
+        .setProtectedHeader({ alg: 'HS256', typ: 'guardline-login+jwt' })
+        .setIssuer(tenant.issuer)
+        .setAudience(tenant.id)
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + LOGIN_TRANSACTION_SECONDS)
+        .sign(transactionKey);
+      return { transaction, binding };
+    },
+
+    /** The authorization request of a transaction, or undefined when it is forged, expired, foreign or unbound. */
+    async openTransaction(tenant: Tenant, transaction: string, binding: string | undefined): Promise<AuthorizationRequest | undefined> {
+      if (!binding) return undefined;
+      try {
+        const { payload } = await jwtVerify(transaction, transactionKey, {
+          issuer: tenant.issuer,
+          audience: tenant.id,
+          algorithms: ['HS256'],
+          typ: 'guardline-login+jwt',
+          currentDate: clock.now(),
+        });
+        if (payload.bnd !== hashToken(binding)) return undefined;
+        return payload.req as AuthorizationRequest;
+      } catch {
+        return undefined;
+      }
+    },
+
+    /**
+     * The login form's submission: on success stores a single-use authorization code (hashed, 60 s) and returns
+     * the redirect to the client with `code` and `state`.
+     */
+    async loginWithPassword(tenant: Tenant, request: AuthorizationRequest, username: string, password: string, context: RequestContext): Promise<LoginOutcome> {
+      const client = await clients.find(tenant, request.clientId);
+      if (!client) return { kind: 'wrong_credentials' };
+      const check = await checkCredentials(tenant, client, username, password, context);
+      if (!check.ok) return { kind: check.reason };
+      const user = check.user;
+
+      // The password is proven: a second factor, when required, is asked for here, before a code exists.
+
+      const code = newId.opaqueToken(random);
+      const now = clock.now();
+      await store.authorizationCodes.insert({
+        code_hash: hashToken(code),
+        tenant_id: tenant.id,
+        client_id: client.client_id,
+        user_id: user.user_id,
+        redirect_uri: request.redirectUri,
+        code_challenge: request.codeChallenge ?? '',
+        code_challenge_method: request.codeChallenge ? 'S256' : '',
+        scope: request.scope.join(' '),
+        audience: request.audience ?? null,
+        nonce: request.nonce ?? null,
+        expires_at: new Date(now.getTime() + TOKEN_LIFETIMES.authorizationCode * 1000).toISOString(),
+        consumed_at: null,
+        created_at: now.toISOString(),
+      });
+      await users.recordLogin(tenant, user, context.ip);
+      await events.record(
+        tenant.id,
+        { type: 's', clientId: client.client_id, clientName: client.name, userId: user.user_id, userName: userName(user), connection: user.connection_name },
+        context,
+      );
+      return { kind: 'redirect', location: redirectWith(request.redirectUri, { code, state: request.state }) };
+    },
+
+    /** `authorization_code` grant: single use, 60 s, same client and redirect_uri, S256 verifier when a challenge was sent. */
+    async exchangeCode(
+      tenant: Tenant,
+      client: ClientRow,
+      input: { code?: string; redirect_uri?: string; code_verifier?: string },
+      context: RequestContext,
+    ): Promise<TokenSet> {
+      const fail = (err: OAuthError, user?: { id?: string; name: string }) => refuse(tenant, 'feacft', client, err, context, user);
+      if (!allowsGrant(client, GRANT_TYPES.authorizationCode)) return fail(grantNotAllowed(GRANT_TYPES.authorizationCode));
+      if (!input.code) return fail(new OAuthError('invalid_request', 'Missing required parameter: code', { statusCode: 400 }));
+      const invalidCode = new OAuthError('invalid_grant', 'Invalid authorization code');
+      const row = await store.authorizationCodes.consume(tenant.id, hashToken(input.code), nowIso());
+      if (!row || row.client_id !== client.client_id || new Date(row.expires_at) <= clock.now()) return fail(invalidCode);
+      if (input.redirect_uri !== row.redirect_uri) {
+        return fail(new OAuthError('invalid_grant', 'redirect_uri does not match the one of the authorization request'));
+      }
+      if (row.code_challenge !== '') {
+        if (!input.code_verifier) return fail(new OAuthError('invalid_request', 'Missing required parameter: code_verifier', { statusCode: 400 }));
+        if (!verifyPkce(row.code_challenge, input.code_verifier)) return fail(new OAuthError('invalid_grant', 'Failed to verify code verifier'));
+      } else if (input.code_verifier !== undefined) {
+        return fail(new OAuthError('invalid_grant', 'Failed to verify code verifier'));
+      }
+      const user = await users.find(tenant, row.user_id);
+      if (!user) return fail(invalidCode);
+      if (user.blocked === 1) return fail(new OAuthError('unauthorized', 'user is blocked', { statusCode: 401 }), { id: user.user_id, name: userName(user) });
+
+      const scopes = row.scope.split(' ').filter(Boolean);
+      const issued = await issueTokens(tenant, client, user, { scopes, nonce: row.nonce ?? undefined });
+      await events.record(
+        tenant.id,
+        { type: 'seacft', clientId: client.client_id, clientName: client.name, userId: user.user_id, userName: userName(user), connection: user.connection_name, details: { scope: scopes.join(' ') } },
+        context,
+      );
+      return issued;
+    },
+
+    /** `refresh_token` grant: non-rotating; the token stays valid until revoked. `scope` may narrow, never widen. */
+    async refresh(tenant: Tenant, client: ClientRow, input: { refresh_token?: string; scope?: string }, context: RequestContext): Promise<TokenSet> {
+      const fail = (err: OAuthError, user?: { id?: string; name: string }) => refuse(tenant, 'fertft', client, err, context, user);
+      if (!allowsGrant(client, GRANT_TYPES.refreshToken)) return fail(grantNotAllowed(GRANT_TYPES.refreshToken));
+      if (!input.refresh_token) return fail(new OAuthError('invalid_request', 'Missing required parameter: refresh_token', { statusCode: 400 }));
+      const invalid = new OAuthError('invalid_grant', 'Unknown or invalid refresh token.');
+      const row = await store.refreshTokens.findActive(tenant.id, hashToken(input.refresh_token));
+      if (!row || row.client_id !== client.client_id) return fail(invalid);
+      const user = await users.find(tenant, row.user_id);
+      if (!user) return fail(invalid);
+      if (user.blocked === 1) return fail(new OAuthError('unauthorized', 'user is blocked', { statusCode: 401 }), { id: user.user_id, name: userName(user) });
+
+      const original = row.scope.split(' ').filter(Boolean);
+      const requested = parseScopeParam(input.scope);
+      const wider = requested.filter((s) => !original.includes(s));
+      if (wider.length > 0) return fail(new OAuthError('invalid_scope', `The refresh token was not granted the scope(s): ${wider.join(', ')}`));
+      const scopes = requested.length > 0 ? requested : original;
+      const issued = await issueTokens(tenant, client, user, { scopes, refreshToken: false });
+      await events.record(
+        tenant.id,
+        { type: 'sertft', clientId: client.client_id, clientName: client.name, userId: user.user_id, userName: userName(user), connection: user.connection_name },
+        context,
+      );
+      return issued;
+    },
+
+    /**
+     * `/userinfo`: the claims of the token's user for the token's scopes. Throws `TokenVerificationError` for a
+     * token that does not verify on this tenant; returns undefined when its user no longer exists.
+     */
+    async userinfo(tenant: Tenant, accessToken: string): Promise<({ sub: string } & Record<string, unknown>) | undefined> {
+      const verified = await tokens.verify(tenant, accessToken, [userinfoAudience(tenant)]);
+      const sub = verified.payload.sub;
+      const user = sub ? await users.find(tenant, sub) : undefined;
+      if (!user) return undefined;
+      return { sub: user.user_id, ...profileClaims(user, verified.scopes) };
+    },
+  };
+}
+
+export type Authorization = ReturnType<typeof createAuthorization>;
