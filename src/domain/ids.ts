@@ -28,9 +28,18 @@ export const newId = {
 };
 
 /**
- * Auth0 log ids are 56-digit strings that sort by time. Ours: 15 digits of milliseconds, then 41 random
- * digits, so `ORDER BY log_id` is chronological across nodes (to the millisecond).
+ * Auth0 log ids are 56-digit strings that sort by time. Ours: 15 digits of milliseconds, 6 digits of a
+ * per-process sequence (so entries written by one process in the same millisecond keep their order), then
+ * 35 random digits (so two nodes never collide). `ORDER BY log_id` is chronological to the millisecond
+ * across nodes and exact within one.
  */
-export function newLogId(random: RandomSource, at: Date): string {
-  return `${String(at.getTime()).padStart(15, '0')}${randomString(random, 41, '0123456789')}`;
+export function createLogIdGenerator(random: RandomSource) {
+  let lastMs = -1;
+  let sequence = 0;
+  return (at: Date): string => {
+    const ms = Math.max(at.getTime(), lastMs);
+    sequence = ms === lastMs ? sequence + 1 : 0;
+    lastMs = ms;
+    return `${String(ms).padStart(15, '0')}${String(sequence % 1_000_000).padStart(6, '0')}${randomString(random, 35, '0123456789')}`;
+  };
 }

@@ -1,5 +1,5 @@
 import { LOG_TYPES, type LogType } from '../domain/log-types.js';
-import { newLogId } from '../domain/ids.js';
+import { createLogIdGenerator } from '../domain/ids.js';
 import type { Repositories } from '../store/store.js';
 import type { LogFilter, LogRow } from '../store/repositories/logs.js';
 import type { RequestContext, ServiceDeps } from './context.js';
@@ -67,6 +67,7 @@ export function toLogEntry(row: LogRow): LogEntry {
 }
 
 export function createEventLog({ store, clock, random }: Pick<ServiceDeps, 'store' | 'clock' | 'random'>) {
+  const newLogId = createLogIdGenerator(random);
   return {
     /**
      * Appends one entry. Pass `repos` (a transaction's repositories) to make the entry part of the same
@@ -74,7 +75,7 @@ export function createEventLog({ store, clock, random }: Pick<ServiceDeps, 'stor
      */
     async record(tenantId: string, input: LogEntryInput, context: RequestContext = {}, repos: Pick<Repositories, 'logs'> = store): Promise<string> {
       const at = clock.now();
-      const logId = newLogId(random, at);
+      const logId = newLogId(at);
       await repos.logs.insert({
         log_id: logId,
         tenant_id: tenantId,

@@ -1,0 +1,93 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/load.js';
+
+const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
+  try {
+    loadConfig(env, '/srv');
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+};
+
+describe('configuration', () => {
+  it('defaults to embedded mode under ./data on port 3000', () => {
+    const config = loadConfig({}, '/srv');
+    expect(config.database).toEqual({ dialect: 'sqlite', file: '/srv/data/guardline.db' });
+    expect(config.embedded).toBe(true);
+    expect(config.port).toBe(3000);
+    expect(config.publicUrl.href).toBe('http://localhost:3000/');
+    expect(config.baseDomain).toBe('localhost');
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.secretKey).toBeUndefined();
+    expect(config.defaultTenant).toBe('default');
+  });
+
+  it('reads PostgreSQL, the secret key (hex or base64), TLS files and bootstrap credentials', () => {
+    const hex = 'ab'.repeat(32);
+    const config = loadConfig(
+      {
+        GUARDLINE_DATABASE_URL: 'postgres://u:p@db:5432/guardline',
+        GUARDLINE_SECRET_KEY: hex,
+        GUARDLINE_TLS_CERT: 'c.pem',
+        GUARDLINE_TLS_KEY: 'k.pem',
+        GUARDLINE_PUBLIC_URL: 'https://auth.example.com',
+        GUARDLINE_BOOTSTRAP_CLIENT_ID: 'ci-admin-client',
+        GUARDLINE_BOOTSTRAP_CLIENT_SECRET: 'a-long-enough-secret',
+      },
+      '/srv',
+    );
+    expect(config.database).toEqual({ dialect: 'postgres', url: 'postgres://u:p@db:5432/guardline' });
+    expect(config.embedded).toBe(false);
+    expect(config.secretKey?.toString('hex')).toBe(hex);
+    expect(config.tls).toEqual({ certFile: '/srv/c.pem', keyFile: '/srv/k.pem' });
+    expect(config.baseDomain).toBe('auth.example.com');
+    expect(config.bootstrapClient).toEqual({ clientId: 'ci-admin-client', clientSecret: 'a-long-enough-secret' });
+    expect(loadConfig({ GUARDLINE_DATABASE_URL: 'postgres://x/y', GUARDLINE_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') }).secretKey).toEqual(Buffer.alloc(32, 7));
+  });
+
+  it('reports every bad value at once, one clear line each', () => {
+    const problems = problemsOf({
+      GUARDLINE_PORT: '70000',
+      GUARDLINE_DATABASE_URL: 'postgres://db/x',
+      GUARDLINE_SECRET_KEY: 'short',
+      GUARDLINE_PUBLIC_URL: 'https://auth.example.com/path',
+      GUARDLINE_BOOTSTRAP_CLIENT_ID: 'only-the-id',
+      GUARDLINE_REDIS_URL: 'http://cache',
+      GUARDLINE_LOG_LEVEL: 'loud',
+      GUARDLINE_DEFAULT_TENANT: 'Not_Valid',
+    });
+    expect(problems).toEqual([
+      'GUARDLINE_PORT: "70000" is not a port number (0–65535; 0 picks a free port)',
+      'GUARDLINE_SECRET_KEY: must be 32 bytes, as 64 hex characters or base64 (e.g. `openssl rand -hex 32`)',
+      'GUARDLINE_PUBLIC_URL: "https://auth.example.com/path" must be an http(s) origin without a path, e.g. https://auth.example.com',
+      'GUARDLINE_DEFAULT_TENANT: lower-case letters, digits and hyphens, 1–63 characters',
+      'GUARDLINE_BOOTSTRAP_CLIENT_ID and GUARDLINE_BOOTSTRAP_CLIENT_SECRET must be set together',
+      'GUARDLINE_REDIS_URL: must start with redis:// or rediss://',
+      'GUARDLINE_LOG_LEVEL: "loud" is not one of fatal, error, warn, info, debug, trace, silent',
+    ]);
+  });
+
+  it('requires a secret key with PostgreSQL', () => {
+    expect(problemsOf({ GUARDLINE_DATABASE_URL: 'postgres://db/x' })).toEqual([
+      'GUARDLINE_SECRET_KEY: required with PostgreSQL (generate one with `openssl rand -hex 32`)',
+    ]);
+  });
+
+  it('reads an optional JSON file, with the environment winning, and refuses unknown keys', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'guardline-config-'));
+    const file = path.join(dir, 'guardline.json');
+    writeFileSync(file, JSON.stringify({ GUARDLINE_PORT: 4000, GUARDLINE_DEFAULT_TENANT: 'main' }));
+    const config = loadConfig({ GUARDLINE_CONFIG_FILE: file, GUARDLINE_PORT: '5000' });
+    expect(config.port).toBe(5000);
+    expect(config.defaultTenant).toBe('main');
+    writeFileSync(file, JSON.stringify({ GUARDLINE_PROT: 1 }));
+    expect(problemsOf({ GUARDLINE_CONFIG_FILE: file })).toEqual(['GUARDLINE_CONFIG_FILE: unknown key "GUARDLINE_PROT"']);
+    writeFileSync(file, '{not json');
+    expect(problemsOf({ GUARDLINE_CONFIG_FILE: file })[0]).toMatch(/^GUARDLINE_CONFIG_FILE: cannot read/);
+  });
+});
