@@ -1,11 +1,15 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { OAuthError } from '../../errors/errors.js';
+import { loginSurface } from '../login/plugin.js';
 import type { App, SurfaceOptions } from '../types.js';
 import { resolveTenant } from '../tenant-hook.js';
 import { oauthErrorHandler } from './error-handler.js';
+import jwksRoute from './jwks.js';
+import openidConfigurationRoute from './openid-configuration.js';
 import tokenRoute from './token.js';
+import userinfoRoute from './userinfo.js';
 
-/** `/oauth/token`, `/authorize`, `/u/login`, `/.well-known/*`: the Authentication API (OAuth error shape). */
+/** `/oauth/token`, `/userinfo`, `/.well-known/*` (OAuth error shape), and the login pages inside it (HTML). */
 export const authSurface: FastifyPluginAsync<SurfaceOptions> = async (instance, { services }) => {
   const app = instance as unknown as App;
   app.setErrorHandler(oauthErrorHandler);
@@ -18,4 +22,8 @@ export const authSurface: FastifyPluginAsync<SurfaceOptions> = async (instance, 
     }
   });
   tokenRoute(app, services);
+  userinfoRoute(app, services);
+  openidConfigurationRoute(app, services);
+  jwksRoute(app, services);
+  await app.register(loginSurface, { services });
 };

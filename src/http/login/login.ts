@@ -1,0 +1,51 @@
+import { Type } from '@sinclair/typebox';
+import { negotiateLocale } from '../../i18n/negotiate.js';
+import type { Services } from '../../services/index.js';
+import { requestContext, type App } from '../types.js';
+import { readBindingCookie } from './binding-cookie.js';
+import { sendPage } from './html.js';
+import { errorPage, loginPage } from './pages.js';
+
+/**
+ * POST /u/login — the login form. Success redirects to the client with `code` and `state`; a wrong password
+ * shows the form again with a localised error; a forged, expired or unbound transaction shows an error page.
+ */
+export default function loginRoute(app: App, services: Services) {
+  app.post('/u/login', {
+    schema: {
+      summary: 'Submit the login form',
+      body: Type.Object(
+        { transaction: Type.String({ maxLength: 8192 }), username: Type.Optional(Type.String({ maxLength: 512 })), password: Type.Optional(Type.String({ maxLength: 1024 })) },
+        { additionalProperties: true },
+      ),
+    },
+    handler: async (request, reply) => {
+      const { tenant, body } = request;
+      const authz = await services.authorization.openTransaction(tenant, body.transaction, readBindingCookie(request));
+      if (!authz) {
+        const locale = negotiateLocale(tenant, undefined, request.headers['accept-language']);
+        return sendPage(reply, 400, errorPage(locale, 'error.transaction_expired'));
+      }
+      const client = await services.clients.find(tenant, authz.clientId);
+      const formTargets = [new URL(authz.redirectUri).origin];
+      const again = (error: 'login.error.wrong_credentials' | 'login.error.blocked' | 'login.error.missing_fields') =>
+        sendPage(
+          reply,
+          400,
+          loginPage({ locale: authz.locale, tenantName: tenant.friendlyName, applicationName: client?.name ?? '', transaction: body.transaction, username: body.username ?? '', error }),
+          formTargets,
+        );
+
+      if (!body.username || !body.password) return again('login.error.missing_fields');
+      const outcome = await services.authorization.loginWithPassword(tenant, authz, body.username, body.password, requestContext(request));
+      switch (outcome.kind) {
+        case 'redirect':
+          return reply.header('cache-control', 'no-store').redirect(outcome.location, 302);
+        case 'wrong_credentials':
+          return again('login.error.wrong_credentials');
+        case 'blocked':
+          return again('login.error.blocked');
+      }
+    },
+  });
+}

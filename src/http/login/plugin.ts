@@ -1,0 +1,29 @@
+import type { FastifyError, FastifyPluginAsync } from 'fastify';
+import { OAuthError } from '../../errors/errors.js';
+import { negotiateLocale } from '../../i18n/negotiate.js';
+import { SUPPORTED_LOCALES } from '../../services/tenants.js';
+import type { App, SurfaceOptions } from '../types.js';
+import authorizeRoute from './authorize.js';
+import { sendPage } from './html.js';
+import loginRoute from './login.js';
+import { errorPage } from './pages.js';
+
+/**
+ * `/authorize` and `/u/login`: the pages a browser sees. Registered inside the auth surface (which resolves the
+ * tenant first); its own error handler answers with a localised HTML page instead of JSON.
+ */
+export const loginSurface: FastifyPluginAsync<SurfaceOptions> = async (instance, { services }) => {
+  const app = instance as unknown as App;
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const tenant = request.tenant ?? { defaultLocale: 'en', supportedLocales: [...SUPPORTED_LOCALES] };
+    const locale = negotiateLocale(tenant, undefined, request.headers['accept-language']);
+    if (err instanceof OAuthError && err.statusCode === 404) return sendPage(reply, 404, errorPage(locale, 'error.no_tenant'));
+    if (err.validation || (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500)) {
+      return sendPage(reply, err.statusCode && err.statusCode !== 500 ? err.statusCode : 400, errorPage(locale, 'error.bad_request'));
+    }
+    request.log.error({ err, req_id: request.id }, 'unhandled login page error');
+    return sendPage(reply, 500, errorPage(locale, 'error.internal', { requestId: request.id }));
+  });
+  authorizeRoute(app, services);
+  loginRoute(app, services);
+};

@@ -1,0 +1,25 @@
+/**
+ * English texts of every page Guardline renders. This is the reference catalogue: its keys are the message
+ * keys, and every other locale must define each of them (see `./catalogue.ts`). `{name}` marks a variable.
+ */
+export const en = {
+  'login.title': 'Log in',
+  'login.heading': 'Welcome',
+  'login.lead': 'Log in to {tenant} to continue to {application}.',
+  'login.username': 'Email address or username',
+  'login.password': 'Password',
+  'login.submit': 'Continue',
+  'login.error.wrong_credentials': 'Wrong email or password.',
+  'login.error.blocked': 'Your account has been blocked. Contact the administrator of {tenant}.',
+  'login.error.missing_fields': 'Enter your email address or username and your password.',
+  'error.title': 'Something went wrong',
+  'error.back': 'Go back to the application and try again.',
+  'error.unknown_client': 'The application is unknown (client_id "{clientId}").',
+  'error.missing_client_id': 'The request does not say which application it is for (client_id is missing).',
+  'error.missing_redirect_uri': 'The request has no redirect_uri.',
+  'error.redirect_uri_mismatch': 'The callback URL "{redirectUri}" is not among the allowed callback URLs of the application.',
+  'error.transaction_expired': 'This login page has expired or was opened in another window. Go back to the application and log in again.',
+  'error.bad_request': 'The request could not be understood.',
+  'error.no_tenant': 'No tenant is served at this address.',
+  'error.internal': 'An internal error occurred (request {requestId}).',
+} as const;

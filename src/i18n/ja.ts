@@ -1,0 +1,24 @@
+import type { Messages } from './catalogue.js';
+
+/** Japanese texts. The `Messages` type makes a missing or extra key a compile error. */
+export const ja = {
+  'login.title': 'ログイン',
+  'login.heading': 'ようこそ',
+  'login.lead': '{tenant} にログインして {application} を続けます。',
+  'login.username': 'メールアドレスまたはユーザー名',
+  'login.password': 'パスワード',
+  'login.submit': '続ける',
+  'login.error.wrong_credentials': 'メールアドレスまたはパスワードが正しくありません。',
+  'login.error.blocked': 'このアカウントはブロックされています。{tenant} の管理者にお問い合わせください。',
+  'login.error.missing_fields': 'メールアドレスまたはユーザー名とパスワードを入力してください。',
+  'error.title': 'エラーが発生しました',
+  'error.back': 'アプリケーションに戻って、もう一度お試しください。',
+  'error.unknown_client': 'アプリケーションが見つかりません (client_id "{clientId}")。',
+  'error.missing_client_id': 'どのアプリケーションへの要求か分かりません (client_id がありません)。',
+  'error.missing_redirect_uri': 'redirect_uri が指定されていません。',
+  'error.redirect_uri_mismatch': 'コールバック URL "{redirectUri}" はこのアプリケーションで許可されていません。',
+  'error.transaction_expired': 'このログインページは有効期限が切れたか、別のウィンドウで開かれました。アプリケーションに戻って、もう一度ログインしてください。',
+  'error.bad_request': 'リクエストを理解できませんでした。',
+  'error.no_tenant': 'このアドレスではテナントが提供されていません。',
+  'error.internal': '内部エラーが発生しました (リクエスト {requestId})。',
+} as const satisfies Messages;
