@@ -28,7 +28,7 @@ export interface UserInput {
   app_metadata?: Metadata;
 }
 
-export type UserPatch = Partial<Omit<UserInput, 'user_id' | 'connection' | 'verify_email'>> & {
+export type UserPatch = Partial<Omit<UserInput, 'user_id' | 'connection' | 'verify_email' | 'user_metadata' | 'app_metadata'>> & {
   connection?: string;
   user_metadata?: Metadata | null;
   app_metadata?: Metadata | null;
@@ -56,6 +56,14 @@ export interface UserView {
   identities: Array<{ connection: string; user_id: string; provider: 'auth0'; isSocial: false }>;
   user_metadata: Metadata;
   app_metadata: Metadata;
+}
+
+/** Auth0's connection object, reduced to what Guardline's database connections have. */
+export interface ConnectionView {
+  id: string;
+  name: string;
+  strategy: string;
+  realms: string[];
 }
 
 /** Auth0's default password policy for a new database connection ("fair" ~ 8 characters). */
@@ -184,12 +192,18 @@ export function createUsers({ store, clock, random }: ServiceDeps) {
 
     async update(tenant: Tenant, userId: string, patch: UserPatch): Promise<UserView> {
       const row = await find(tenant, userId);
+      if (patch.connection !== undefined && patch.connection !== row.connection_name) {
+        throw new ValidationError(`Moving a user to another connection is not supported (the user is in ${row.connection_name})`);
+      }
       if (patch.password !== undefined) checkPassword(patch.password);
       checkLocale(patch.locale);
+      const email = patch.email !== undefined ? patch.email.toLowerCase() : row.email;
+      // As in Auth0: a new email address is unverified unless the same request says otherwise.
+      const emailVerified = patch.email_verified ?? (email !== row.email ? false : row.email_verified === 1);
       const updated: UserWithConnection = {
         ...row,
-        email: patch.email !== undefined ? patch.email.toLowerCase() : row.email,
-        email_verified: patch.email_verified === undefined ? row.email_verified : patch.email_verified ? 1 : 0,
+        email,
+        email_verified: emailVerified ? 1 : 0,
         username: patch.username ?? row.username,
         phone_number: patch.phone_number ?? row.phone_number,
         password_hash: patch.password !== undefined ? await hashSecret(patch.password) : row.password_hash,
@@ -245,6 +259,12 @@ export function createUsers({ store, clock, random }: ServiceDeps) {
     },
 
     find: (tenant: Tenant, userId: string) => store.users.find(tenant.id, userId),
+
+    /** The tenant's database connections (users belong to one), in Auth0's connection shape. */
+    async listConnections(tenant: Tenant): Promise<ConnectionView[]> {
+      const rows = await store.connections.list(tenant.id);
+      return rows.map((r) => ({ id: r.id, name: r.name, strategy: r.strategy, realms: [r.name] }));
+    },
   };
 }
 
