@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { Migrator } from 'kysely';
 import pino, { type Logger } from 'pino';
 import type { GuardlineConfig } from './config/load.js';
 import { SecretBox } from './crypto/secret-box.js';
@@ -10,8 +9,7 @@ import { buildApp } from './http/app.js';
 import type { App } from './http/types.js';
 import { bootstrap, type BootstrapResult } from './services/bootstrap.js';
 import { buildServices, type Services } from './services/index.js';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from './store/database.js';
-import { migrationProvider } from './store/migrations/index.js';
+import { migrateToLatest, openDatabase, pendingMigrations, type DatabaseHandle } from './store/database.js';
 import { createStore } from './store/store.js';
 
 export const SECRET_KEY_FILE = 'secret.key';
@@ -41,11 +39,6 @@ export interface Guardline {
   close(): Promise<void>;
 }
 
-async function pendingMigrations(handle: DatabaseHandle): Promise<string[]> {
-  const migrations = await new Migrator({ db: handle.db, provider: migrationProvider }).getMigrations();
-  return migrations.filter((m) => m.executedAt === undefined).map((m) => m.name);
-}
-
 /**
  * Opens storage and builds the services. Embedded mode migrates on open; with PostgreSQL the operator runs
  * `guardline migrate` (so several nodes never race to migrate) and a start with pending migrations refuses.
@@ -61,7 +54,7 @@ export async function openGuardline(config: GuardlineConfig, options: { migrate?
   const handle = await openDatabase(config.database);
   try {
     if (options.migrate ?? config.embedded) {
-      await migrateToLatest(handle.db);
+      await migrateToLatest(handle);
     } else {
       const pending = await pendingMigrations(handle);
       if (pending.length > 0) throw new Error(`the database has ${pending.length} pending migration(s) (${pending.join(', ')}): run \`guardline migrate\` first`);

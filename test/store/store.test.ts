@@ -8,7 +8,7 @@ describe.each(DIALECTS)('store (%s)', (dialect) => {
   const ctx = useTestContext(dialect);
 
   it('has applied every migration, and a second run applies none', async () => {
-    expect(await migrateToLatest(ctx().handle.db)).toEqual([]);
+    expect(await migrateToLatest(ctx().handle)).toEqual([]);
   });
 
   it('creates a tenant with its default connection and current + next signing keys, atomically', async () => {

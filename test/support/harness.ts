@@ -40,7 +40,7 @@ export async function createTestContext(dialect: Dialect, options: { clock?: Clo
     dialect === 'sqlite'
       ? await openDatabase({ dialect: 'sqlite', file: ':memory:' })
       : await openDatabase({ dialect: 'postgres', url: TEST_POSTGRES_URL }, { schema });
-  await migrateToLatest(handle.db);
+  await migrateToLatest(handle);
   const clock = options.clock ?? new ManualClock(new Date());
   const services = buildServices({
     store: createStore(handle.db, handle.dialect),

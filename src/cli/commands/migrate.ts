@@ -7,7 +7,7 @@ export async function migrateCommand(io: CliIo): Promise<void> {
   const config = readConfig(io);
   const handle = await openDatabase(config.database);
   try {
-    const applied = await migrateToLatest(handle.db);
+    const applied = await migrateToLatest(handle);
     if (applied.length === 0) io.out('The database is up to date.');
     for (const name of applied) io.out(`applied ${name}`);
   } finally {
