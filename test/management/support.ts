@@ -40,7 +40,11 @@ export function managementApi(ctx: Ctx) {
       ...(options.payload !== undefined ? { payload: options.payload as string | object } : {}),
     });
   }
-  return { adminToken, call };
+  /** Forget the cached admin token (after revoking the key that signed it). */
+  const forgetToken = () => {
+    cached = undefined;
+  };
+  return { adminToken, call, forgetToken };
 }
 
 export type ManagementApi = ReturnType<typeof managementApi>;

@@ -211,6 +211,8 @@ describe.each(DIALECTS)('Management API: users (%s)', (dialect) => {
       expect(response.body).not.toContain(newPassword);
       expect((await ctx().services.users.verifyPassword(ctx().tenant, created.email, newPassword)).outcome).toBe('ok');
       expect((await ctx().services.users.verifyPassword(ctx().tenant, created.email, PASSWORD)).outcome).toBe('wrong_password');
+      await waitForLog(api, 'type:sapi', (e) => (e.details as { request: { path: string } }).request.path === `/api/v2${userPath(created.user_id)}`);
+      expect((await api.call('GET', '/logs?per_page=100')).body).not.toContain(newPassword);
     });
 
     it('marks a changed email unverified unless told otherwise', async () => {
