@@ -15,10 +15,10 @@ export interface QueryClause {
 export function parseSearchQuery(q: string, allowed: Record<string, { multiple: boolean }>): QueryClause[] {
   const clauses: QueryClause[] = [];
   let i = 0;
-  const fail = (why: string): never => {
+  function fail(why: string): never {
     const fields = Object.keys(allowed).join(', ');
     throw new ManagementError('invalid_query_string', `Query validation error: ${why}. Supported: ${fields} (field:value, joined with AND).`);
-  };
+  }
   const skipSpaces = () => {
     while (i < q.length && /\s/.test(q[i]!)) i++;
   };
@@ -38,7 +38,7 @@ export function parseSearchQuery(q: string, allowed: Record<string, { multiple: 
       return out;
     }
     const match = /^[^\s()"]+/.exec(q.slice(i));
-    if (!match) return fail(`a value is expected at position ${i}`);
+    if (!match) fail(`a value is expected at position ${i}`);
     if (/[*?~^[\]{}\\]/.test(match[0])) fail(`wildcards and special characters are not supported in "${match[0]}"`);
     i += match[0].length;
     return match[0];
@@ -49,13 +49,13 @@ export function parseSearchQuery(q: string, allowed: Record<string, { multiple: 
   for (;;) {
     const field = /^[A-Za-z_][A-Za-z0-9_.]*(?=:)/.exec(q.slice(i))?.[0];
     if (!field) fail(`a field:value term is expected at position ${i}`);
-    const rule = allowed[field!];
+    const rule = allowed[field];
     if (!rule) fail(`the field "${field}" is not supported`);
     if (clauses.some((c) => c.field === field)) fail(`the field "${field}" appears twice`);
-    i += field!.length + 1;
+    i += field.length + 1;
     const values: string[] = [];
     if (q[i] === '(') {
-      if (!rule!.multiple) fail(`the field "${field}" takes a single value`);
+      if (!rule.multiple) fail(`the field "${field}" takes a single value`);
       i++;
       for (;;) {
         skipSpaces();
@@ -68,7 +68,7 @@ export function parseSearchQuery(q: string, allowed: Record<string, { multiple: 
     } else {
       values.push(value());
     }
-    clauses.push({ field: field!, values });
+    clauses.push({ field, values });
     skipSpaces();
     if (i === q.length) return clauses;
     if (!keyword('AND')) fail('terms must be joined with AND');
