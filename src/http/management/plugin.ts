@@ -12,6 +12,9 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const managementSurface: FastifyPluginAsync<SurfaceOptions> = async (instance, { services }) => {
   const app = instance as unknown as App;
   app.setErrorHandler(managementErrorHandler);
+  // Auth0 takes JSON and form-encoded bodies only. Fastify also parses text/plain by default; without that
+  // parser such a body is a clear 415 instead of a confusing schema error.
+  app.removeContentTypeParser('text/plain');
   app.setNotFoundHandler((request, reply) => {
     const err = new ManagementError('not_found', `Not Found: ${request.method} ${request.url.split('?')[0]}`);
     return reply.code(404).send(err.toBody());

@@ -11,7 +11,6 @@ import listClients from './clients/list.js';
 import rotateClientSecret from './clients/rotate-secret.js';
 import updateClient from './clients/update.js';
 import listConnections from './connections/list.js';
-import restrictContentTypes from './content-types.js';
 import getSigningKey from './keys/get.js';
 import listSigningKeys from './keys/list.js';
 import revokeSigningKey from './keys/revoke.js';
@@ -32,7 +31,6 @@ export type ManagementRoute = (app: App, services: Services) => void;
 
 /** Every Management API route, one module each. Adding a route = adding its module here. */
 export const MANAGEMENT_ROUTES: ManagementRoute[] = [
-  restrictContentTypes,
   // clients
   createClient,
   listClients,
