@@ -9,6 +9,7 @@ import { OAuthError } from '../errors/errors.js';
 import type { OAuthErrorCode } from '../errors/catalogue.js';
 import type { ClientRow } from '../store/repositories/clients.js';
 import type { UserWithConnection } from '../store/repositories/users.js';
+import type { ClientGrants } from './client-grants.js';
 import type { Clients } from './clients.js';
 import type { RequestContext, ServiceDeps } from './context.js';
 import type { EventLog } from './events.js';
@@ -91,7 +92,7 @@ const userName = (user: UserWithConnection) => user.email ?? user.username ?? us
 
 export function createAuthorization(
   { store, clock, random, secretBox }: ServiceDeps,
-  { users, clients, tokens, events }: { users: Users; clients: Clients; tokens: Tokens; events: EventLog },
+  { users, clients, clientGrants, tokens, events }: { users: Users; clients: Clients; clientGrants: ClientGrants; tokens: Tokens; events: EventLog },
 ) {
   const transactionKey = secretBox.derive('login-transaction');
   const nowIso = () => clock.now().toISOString();
@@ -195,6 +196,38 @@ export function createAuthorization(
   }
 
   return {
+    /**
+     * `client_credentials` with Auth0's `audience`: a JWT for the Management API carrying the scopes of the
+     * client grant (all of them, or the requested subset).
+     */
+    async clientCredentialsGrant(
+      tenant: Tenant,
+      client: ClientRow,
+      input: { audience?: string; scope?: string },
+      context: RequestContext,
+    ): Promise<TokenSet> {
+      const fail = (err: OAuthError) => refuse(tenant, 'feccft', client, err, context);
+      if (client.token_endpoint_auth_method === 'none') {
+        return fail(new OAuthError('unauthorized_client', 'A public client cannot use the client_credentials grant.'));
+      }
+      if (!allowsGrant(client, GRANT_TYPES.clientCredentials)) return fail(grantNotAllowed(GRANT_TYPES.clientCredentials));
+      const { audience } = input;
+      if (!audience) return fail(new OAuthError('access_denied', 'No audience parameter was provided, and no default audience has been configured'));
+      if (!tenant.managementAudiences.includes(audience)) return fail(new OAuthError('access_denied', `Service not found: ${audience}`));
+      const granted = await clientGrants.grantedScopes(tenant, client.client_id, audience);
+      if (!granted) {
+        return fail(new OAuthError('access_denied', `Client is not authorized to access "${audience}". You need to create a "client-grant" associated to this API.`));
+      }
+      const requested = parseScopeParam(input.scope);
+      const notGranted = requested.filter((s) => !granted.includes(s));
+      if (notGranted.length > 0) return fail(new OAuthError('access_denied', `Client has not been granted scopes: ${notGranted.join(', ')}`));
+      const scopes = requested.length > 0 ? requested : granted;
+
+      const access = await tokens.accessToken(tenant, { sub: `${client.client_id}@clients`, audience, scope: scopes, azp: client.client_id, grantType: 'client-credentials' });
+      await events.record(tenant.id, { type: 'seccft', clientId: client.client_id, clientName: client.name, details: { audience, scope: scopes.join(' ') } }, context);
+      return { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, scope: scopes.join(' ') };
+    },
+
     /**
      * Auth0's Resource Owner Password grant. Order: audience and scope (no password is checked for a request
      * that cannot succeed), then the password, then the user's state, then tokens.

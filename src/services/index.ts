@@ -16,6 +16,7 @@ export function buildServices(deps: ServiceDeps) {
   const events = createEventLog(deps);
   const clients = createClients(deps);
   const users = createUsers(deps);
+  const clientGrants = createClientGrants(deps);
   return {
     deps,
     tenants,
@@ -24,8 +25,8 @@ export function buildServices(deps: ServiceDeps) {
     events,
     clients,
     users,
-    clientGrants: createClientGrants(deps),
-    authorization: createAuthorization(deps, { users, clients, tokens, events }),
+    clientGrants,
+    authorization: createAuthorization(deps, { users, clients, clientGrants, tokens, events }),
   };
 }
 

@@ -36,9 +36,3 @@ export async function authenticateClient(services: Services, request: FastifyReq
   if (!client) throw new OAuthError('invalid_client', 'Unauthorized', { statusCode: 401 });
   return client;
 }
-
-export function requireGrantType(services: Services, client: ClientRow, grantType: string): void {
-  if (!services.clients.grantTypesOf(client).includes(grantType)) {
-    throw new OAuthError('unauthorized_client', `Grant type '${grantType}' not allowed for the client.`);
-  }
-}
