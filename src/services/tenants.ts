@@ -118,15 +118,21 @@ export function createTenants({ store, clock, random, config }: ServiceDeps, sig
      */
     async resolveHost(hostHeader: string | undefined): Promise<Tenant | undefined> {
       const host = (hostHeader ?? '').toLowerCase();
-      const hostname = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0] ?? '';
-      const custom = (await store.tenants.findByDomain(host)) ?? (await store.tenants.findByDomain(hostname));
-      if (custom) return toTenant(custom);
+      const hostname = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : (host.split(':')[0] ?? '');
+      // A custom domain may be mapped with or without its port.
+      const customDomain = async () => {
+        const row = await store.tenants.findByDomain([host, hostname]);
+        return row ? toTenant(row) : undefined;
+      };
       const suffix = `.${config.baseDomain}`;
       if (hostname.endsWith(suffix)) {
         const label = hostname.slice(0, -suffix.length);
-        if (label.includes('.') || !TENANT_NAME_PATTERN.test(label)) return undefined;
-        const row = await store.tenants.findByName(label);
-        return row ? toTenant(row) : undefined;
+        const row = TENANT_NAME_PATTERN.test(label) ? await store.tenants.findByName(label) : undefined;
+        return row ? toTenant(row) : customDomain();
+      }
+      if (hostname !== config.baseDomain) {
+        const custom = await customDomain();
+        if (custom) return custom;
       }
       const fallback = await store.tenants.findByName(config.defaultTenant);
       return fallback ? toTenant(fallback) : undefined;

@@ -38,6 +38,11 @@ describe.each(DIALECTS)('store (%s)', (dialect) => {
     const resolver = (await tenants.findByName('resolver'))!;
     await tenants.addCustomDomain(resolver.id, 'login.resolver.example');
     expect((await tenants.resolveHost('login.resolver.example'))?.name).toBe('resolver');
+    expect((await tenants.resolveHost('login.resolver.example:8443'))?.name).toBe('resolver');
+    // A custom domain under the base domain (two labels deep) is found too.
+    await tenants.addCustomDomain(resolver.id, 'sso.resolver.guardline.test');
+    expect((await tenants.resolveHost('sso.resolver.guardline.test'))?.name).toBe('resolver');
+    expect(await tenants.resolveHost('other.resolver.guardline.test')).toBeUndefined();
     expect((await tenants.findByName('resolver'))!.managementAudiences).toContain('https://login.resolver.example/api/v2/');
   });
 

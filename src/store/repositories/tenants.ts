@@ -7,12 +7,13 @@ export function tenantRepository(db: Kysely<Database>) {
   return {
     findById: (id: string) => db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst(),
     findByName: (name: string) => db.selectFrom('tenants').selectAll().where('name', '=', name).executeTakeFirst(),
-    async findByDomain(domain: string): Promise<TenantRow | undefined> {
+    /** The tenant mapped to any of `domains` (a host with and without its port, say). */
+    async findByDomain(domains: string[]): Promise<TenantRow | undefined> {
       return db
         .selectFrom('tenant_domains')
         .innerJoin('tenants', 'tenants.id', 'tenant_domains.tenant_id')
         .selectAll('tenants')
-        .where('tenant_domains.domain', '=', domain)
+        .where('tenant_domains.domain', 'in', domains)
         .executeTakeFirst();
     },
     list: () => db.selectFrom('tenants').selectAll().orderBy('name').execute(),
