@@ -97,7 +97,7 @@ export async function startServer(config: GuardlineConfig): Promise<RunningServe
   let app: App | undefined;
   try {
     const https = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : undefined;
-    app = await buildApp({ services: guardline.services, logger, ...(https ? { https } : {}) });
+    app = await buildApp({ services: guardline.services, logger, trustProxy: config.trustProxy, ...(https ? { https } : {}) });
     // Listen before bootstrapping: if the port is taken, no administrative credentials are created unseen.
     await app.listen({ host: config.host, port: config.port });
     const boot = await bootstrap(guardline.services, { defaultTenant: config.defaultTenant, bootstrapClient: config.bootstrapClient });

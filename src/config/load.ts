@@ -23,6 +23,8 @@ export interface GuardlineConfig {
   defaultTenant: string;
   bootstrapClient: { clientId: string; clientSecret: string } | undefined;
   logLevel: string;
+  /** Fastify's trustProxy: true, or a comma-separated list of addresses/CIDRs. */
+  trustProxy: boolean | string;
 }
 
 export class ConfigError extends Error {
@@ -163,6 +165,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const logLevel = get('GUARDLINE_LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.has(logLevel)) problems.push(`GUARDLINE_LOG_LEVEL: "${logLevel}" is not one of ${[...LOG_LEVELS].join(', ')}`);
 
+  const trustProxyText = get('GUARDLINE_TRUST_PROXY');
+  let trustProxy: boolean | string = false;
+  if (trustProxyText === 'true') trustProxy = true;
+  else if (trustProxyText && trustProxyText !== 'false') {
+    if (!/^[0-9a-fA-F.:/,\s]+$/.test(trustProxyText)) problems.push('GUARDLINE_TRUST_PROXY: `true`, `false`, or a comma-separated list of IP addresses/CIDRs');
+    trustProxy = trustProxyText;
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     database,
@@ -178,5 +188,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     defaultTenant,
     bootstrapClient,
     logLevel,
+    trustProxy,
   };
 }

@@ -68,6 +68,12 @@ export const CONFIG_OPTIONS = [
     defaultText: 'none',
   },
   {
+    env: 'GUARDLINE_TRUST_PROXY',
+    description:
+      'Behind a load balancer: `true` to trust every proxy, or a comma-separated list of proxy addresses/CIDRs, so client IPs in the event log come from `X-Forwarded-For`.',
+    defaultText: 'none (the socket address is the client)',
+  },
+  {
     env: 'GUARDLINE_LOG_LEVEL',
     description: 'pino log level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.',
     defaultText: '`info`',

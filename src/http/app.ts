@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import type { Services } from '../services/index.js';
 import { authSurface } from './auth/plugin.js';
 import { managementSurface } from './management/plugin.js';
+import { enforceDeclaredStatuses, recordRoutes, type RouteRecord } from './route-contract.js';
 import type { App } from './types.js';
 import { validatorCompiler } from './validation.js';
 
@@ -12,8 +13,12 @@ export interface BuildAppOptions {
   /** A pino logger; without one the app logs nothing (tests). */
   logger?: FastifyServerOptions['loggerInstance'];
   https?: { cert: Buffer; key: Buffer };
-  /** Trust X-Forwarded-* from a proxy in front of Guardline. */
-  trustProxy?: boolean;
+  /** Trust X-Forwarded-* from a proxy in front of Guardline (`true`, or a comma-separated list of proxy addresses/CIDRs). */
+  trustProxy?: boolean | string;
+  /** Tests: answer 500 when a route sends a status its response schema does not declare. */
+  enforceDeclaredStatuses?: boolean;
+  /** Receives a record of every route (the docs generator and the contract test use it). */
+  routeRecords?: RouteRecord[];
 }
 
 /** Largest request body accepted on any route: Auth0's bodies are small; anything larger is refused with 413. */
@@ -36,6 +41,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.setValidatorCompiler(validatorCompiler);
+  if (options.routeRecords) recordRoutes(app, options.routeRecords);
+  if (options.enforceDeclaredStatuses) enforceDeclaredStatuses(app);
   app.decorateRequest('tenant');
   app.decorateRequest('managementCaller');
   await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });

@@ -25,6 +25,13 @@ describe('configuration', () => {
     expect(config.host).toBe('127.0.0.1');
     expect(config.secretKey).toBeUndefined();
     expect(config.defaultTenant).toBe('default');
+    expect(config.trustProxy).toBe(false);
+  });
+
+  it('reads GUARDLINE_TRUST_PROXY as true or a list of proxy addresses', () => {
+    expect(loadConfig({ GUARDLINE_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ GUARDLINE_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toBe('10.0.0.0/8, 127.0.0.1');
+    expect(problemsOf({ GUARDLINE_TRUST_PROXY: 'yes please' })).toEqual(['GUARDLINE_TRUST_PROXY: `true`, `false`, or a comma-separated list of IP addresses/CIDRs']);
   });
 
   it('reads PostgreSQL, the secret key (hex or base64), TLS files and bootstrap credentials', () => {

@@ -50,7 +50,7 @@ export async function createTestContext(dialect: Dialect, options: { clock?: Clo
     config: { publicUrl: PUBLIC_URL, baseDomain: PUBLIC_URL.hostname, defaultTenant: 'default' },
   });
   const boot = await bootstrap(services, { defaultTenant: 'default' });
-  const app = await buildApp({ services });
+  const app = await buildApp({ services, enforceDeclaredStatuses: true });
   await app.ready();
   return {
     dialect,
