@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import type { FastifyError, FastifyPluginAsync } from 'fastify';
 import { OAuthError } from '../../errors/errors.js';
 import { negotiateLocale } from '../../i18n/negotiate.js';
@@ -14,6 +15,7 @@ import { errorPage } from './pages.js';
  */
 export const loginSurface: FastifyPluginAsync<SurfaceOptions> = async (instance, { services }) => {
   const app = instance as unknown as App;
+  await app.register(cookie);
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const tenant = request.tenant ?? { defaultLocale: 'en', supportedLocales: [...SUPPORTED_LOCALES] };
     const locale = negotiateLocale(tenant, undefined, request.headers['accept-language']);
