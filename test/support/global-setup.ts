@@ -13,6 +13,12 @@ function reachable(host: string, port: number): Promise<boolean> {
   });
 }
 
+/** Ends the run with exactly one line saying what to start (a thrown error would add a stack trace). */
+function missing(line: string): never {
+  process.stderr.write(`\n${line}\n`);
+  process.exit(1);
+}
+
 /** Fails the run with one clear line when a service the suite needs is not there. */
 export default async function setup(): Promise<void> {
   const client = new pg.Client({ connectionString: TEST_POSTGRES_URL, connectionTimeoutMillis: 3000 });
@@ -20,7 +26,7 @@ export default async function setup(): Promise<void> {
     await client.connect();
     await client.query('select 1');
   } catch (err) {
-    throw new Error(
+    missing(
       `PostgreSQL is not reachable at ${TEST_POSTGRES_URL} (${(err as Error).message}): start it with \`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start\` or set GUARDLINE_TEST_DATABASE_URL`,
     );
   } finally {
@@ -28,6 +34,6 @@ export default async function setup(): Promise<void> {
   }
   const redis = new URL(TEST_REDIS_URL);
   if (!(await reachable(redis.hostname, Number(redis.port || 6379)))) {
-    throw new Error(`Redis is not reachable at ${TEST_REDIS_URL}: start it with \`redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no\` or set GUARDLINE_TEST_REDIS_URL`);
+    missing(`Redis is not reachable at ${TEST_REDIS_URL}: start it with \`redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no\` or set GUARDLINE_TEST_REDIS_URL`);
   }
 }
