@@ -6,6 +6,7 @@ import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, useTestContext } from '../support/harness.js';
+import { CHROMIUM_PATH } from '../support/services.js';
 import { PASSWORD, createClient, createUser, pkcePair, verifyWithJwks } from '../auth/helpers.js';
 
 const CHROMIUM_ARGS = [
@@ -39,7 +40,7 @@ describe.each(DIALECTS)('login page in a real browser (%s)', (dialect) => {
     await new Promise<void>((resolve) => callbackServer.listen(0, '127.0.0.1', resolve));
     callbackUrl = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}/callback`;
     userDataDir = await mkdtemp(path.join(tmpdir(), 'guardline-chromium-'));
-    browser = await chromium.launchPersistentContext(userDataDir, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    browser = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
   });
 
   afterAll(async () => {

@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import { Socket } from 'node:net';
 import pg from 'pg';
-import { TEST_POSTGRES_URL, TEST_REDIS_URL } from './services.js';
+import { CHROMIUM_PATH, TEST_POSTGRES_URL, TEST_REDIS_URL } from './services.js';
 
 function reachable(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -31,6 +32,9 @@ export default async function setup(): Promise<void> {
     );
   } finally {
     await client.end().catch(() => {});
+  }
+  if (!existsSync(CHROMIUM_PATH)) {
+    missing(`Chromium is not installed at ${CHROMIUM_PATH} (browser tests need it): install it with \`apt-get install -y chromium\``);
   }
   const redis = new URL(TEST_REDIS_URL);
   if (!(await reachable(redis.hostname, Number(redis.port || 6379)))) {
