@@ -11,6 +11,9 @@ export interface QueryClause {
  * `field:value`, `field:"quoted value"` or `field:(a OR b)`. Anything else (wildcards, ranges, `OR` between
  * fields, `NOT`, implicit operators) is refused with 400 `invalid_query_string` rather than guessed at.
  * `allowed` maps each accepted field to whether it may take an `(a OR b)` group.
+ *
+ * Written by hand on purpose: a full Lucene parser (e.g. the `lucene` package) would accept far more than we
+ * can execute, and walking its AST to refuse the rest would be longer than this strict recogniser.
  */
 export function parseSearchQuery(q: string, allowed: Record<string, { multiple: boolean }>): QueryClause[] {
   const clauses: QueryClause[] = [];
