@@ -15,10 +15,23 @@ function makeAjv(coerceTypes: boolean | 'array') {
 }
 
 const bodyAjv = makeAjv(false);
-const queryAjv = makeAjv('array');
+/** Query strings, path parameters and form bodies: text that must be read as the declared types. */
+const coercingAjv = makeAjv('array');
+
+const formValidators = new WeakMap<object, ValidateFunction>();
+
+/** A coercing validator for `schema` (compiled once per schema): turns form strings into the declared types. */
+export function coercingValidator(schema: object): ValidateFunction {
+  let validate = formValidators.get(schema);
+  if (!validate) {
+    validate = coercingAjv.compile(schema);
+    formValidators.set(schema, validate);
+  }
+  return validate;
+}
 
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
-  const ajv = httpPart === 'body' ? bodyAjv : queryAjv;
+  const ajv = httpPart === 'body' ? bodyAjv : coercingAjv;
   return ajv.compile(schema as object) as ValidateFunction;
 };
 

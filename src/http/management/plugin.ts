@@ -4,6 +4,7 @@ import { requestContext, type App, type SurfaceOptions } from '../types.js';
 import { resolveTenant } from '../tenant-hook.js';
 import { authenticateManagementRequest } from './authenticate.js';
 import { managementErrorHandler } from './error-handler.js';
+import { coerceFormBody } from './form-bodies.js';
 import { MANAGEMENT_ROUTES } from './routes/index.js';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -27,6 +28,8 @@ export const managementSurface: FastifyPluginAsync<SurfaceOptions> = async (inst
     if (request.is404) return;
     await authenticateManagementRequest(services, request);
   });
+
+  app.addHook('preValidation', coerceFormBody);
 
   // Every write through the Management API leaves `sapi` (success) or `fapi` (failure) in the tenant's log.
   // Bodies are never logged (they can carry passwords); only the operation, path and status.
