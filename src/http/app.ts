@@ -6,7 +6,7 @@ import { authSurface } from './auth/plugin.js';
 import { managementSurface } from './management/plugin.js';
 import { enforceDeclaredStatuses, recordRoutes, type RouteRecord } from './route-contract.js';
 import type { App } from './types.js';
-import { validatorCompiler } from './validation.js';
+import { rejectNulCharacters, validatorCompiler } from './validation.js';
 
 export interface BuildAppOptions {
   services: Services;
@@ -41,6 +41,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.setValidatorCompiler(validatorCompiler);
+  app.addHook('preValidation', rejectNulCharacters);
   if (options.routeRecords) recordRoutes(app, options.routeRecords);
   if (options.enforceDeclaredStatuses) enforceDeclaredStatuses(app);
   app.decorateRequest('tenant');

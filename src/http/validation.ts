@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { FastifySchemaCompiler } from 'fastify';
+import type { FastifyError, FastifyRequest, FastifySchemaCompiler } from 'fastify';
 
 /**
  * Two validators, chosen by the part of the request:
@@ -49,5 +49,34 @@ export function describeValidationError(errors: ErrorObject[] | undefined): stri
       return `Expected type ${(first.params as { type: string }).type}${where ? ` on property ${where}` : ''}`;
     default:
       return `${where ? `${where}: ` : ''}${first.message ?? 'is invalid'}`;
+  }
+}
+
+/** Where a NUL character was found, as a JSON pointer, or undefined. */
+function findNul(value: unknown, pointer = '', depth = 0): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? pointer : undefined;
+  if (depth > 32 || value === null || typeof value !== 'object') return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    if (key.includes('\u0000')) return `${pointer}/${key}`;
+    const found = findNul(inner, `${pointer}/${key}`, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
+ * PostgreSQL cannot store the NUL character in text, and no identifier, name or password needs it: refuse it
+ * at the edge as a validation error of the part it came in, so each surface answers in its own shape (400).
+ */
+export async function rejectNulCharacters(request: FastifyRequest): Promise<void> {
+  const parts = [['params', request.params], ['querystring', request.query], ['body', request.body]] as const;
+  for (const [part, value] of parts) {
+    const at = findNul(value);
+    if (at === undefined) continue;
+    const error = new Error('must not contain the NUL character') as Error & Partial<FastifyError>;
+    error.statusCode = 400;
+    error.validation = [{ keyword: 'nul', instancePath: at, schemaPath: '', params: {}, message: 'must not contain the NUL character' }];
+    error.validationContext = part;
+    throw error;
   }
 }

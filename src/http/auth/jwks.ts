@@ -1,3 +1,4 @@
+import { OAuthErrorBody } from '../schemas.js';
 import { Type } from '@sinclair/typebox';
 import type { Services } from '../../services/index.js';
 import type { App } from '../types.js';
@@ -7,7 +8,7 @@ export default function jwksRoute(app: App, services: Services) {
   app.get('/.well-known/jwks.json', {
     schema: {
       summary: 'JSON Web Key Set',
-      response: { 200: Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.Unknown())) }) },
+      response: { 200: Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.Unknown())) }), '4xx': OAuthErrorBody },
     },
     handler: async (request, reply) => {
       reply.header('cache-control', 'public, max-age=300');

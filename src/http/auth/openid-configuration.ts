@@ -1,3 +1,4 @@
+import { OAuthErrorBody } from '../schemas.js';
 import { Type } from '@sinclair/typebox';
 import { USER_SCOPES } from '../../services/authorization.js';
 import type { Services } from '../../services/index.js';
@@ -9,7 +10,7 @@ export default function openidConfigurationRoute(app: App, _services: Services) 
   app.get('/.well-known/openid-configuration', {
     schema: {
       summary: 'OpenID Provider metadata',
-      response: { 200: Type.Object({ issuer: Type.String() }, { additionalProperties: true }) },
+      response: { 200: Type.Object({ issuer: Type.String() }, { additionalProperties: true }), '4xx': OAuthErrorBody },
     },
     handler: async (request, reply) => {
       const { issuer, supportedLocales } = request.tenant;
