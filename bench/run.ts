@@ -64,7 +64,9 @@ async function main() {
   for (const r of results) {
     console.log(r.name.padEnd(64), r.opsPerSec.toFixed(0).padStart(10), (r.opsPerSec / base).toFixed(4).padStart(20));
   }
-  console.log(`RSS after run: ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
+  globalThis.gc?.();
+  const { rss, heapUsed } = process.memoryUsage();
+  console.log(`after the run${globalThis.gc ? ' and a full collection' : ''}: RSS ${(rss / 1048576).toFixed(0)} MiB, heap ${(heapUsed / 1048576).toFixed(0)} MiB`);
   await app.close();
   await baseline.close();
   await guardline.close();
