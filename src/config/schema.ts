@@ -24,7 +24,8 @@ export const CONFIG_OPTIONS = [
   },
   {
     env: 'GUARDLINE_REDIS_URL',
-    description: 'Redis for limits shared by several Guardline processes (`redis://host:port/db`). Optional.',
+    description:
+      'Redis for limits shared by several Guardline processes (`redis://host:port/db`). Optional. Validated today; the rate limiters of the phone factor (next milestone) are its first users.',
     defaultText: 'none (in-process limits)',
   },
   {
