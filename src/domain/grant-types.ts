@@ -9,8 +9,8 @@ export const GRANT_TYPES = {
 } as const;
 
 export type GrantType = (typeof GRANT_TYPES)[keyof typeof GRANT_TYPES];
-export const ALL_GRANT_TYPES = Object.values(GRANT_TYPES) as GrantType[];
-export const isGrantType = (value: string): value is GrantType => (ALL_GRANT_TYPES as string[]).includes(value);
+const ALL_GRANT_TYPES: readonly string[] = Object.values(GRANT_TYPES);
+export const isGrantType = (value: string): value is GrantType => ALL_GRANT_TYPES.includes(value);
 
 export const APP_TYPES = ['non_interactive', 'regular_web', 'spa', 'native'] as const;
 export type AppType = (typeof APP_TYPES)[number];

@@ -45,4 +45,3 @@ export const LOG_TYPES = {
 } as const satisfies Record<string, { event: string; category: string }>;
 
 export type LogType = keyof typeof LOG_TYPES;
-export const isLogType = (value: string): value is LogType => Object.hasOwn(LOG_TYPES, value);

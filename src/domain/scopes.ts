@@ -67,9 +67,6 @@ export type ManagementScope = (typeof MANAGEMENT_SCOPES)[number];
 const KNOWN = new Set<string>(MANAGEMENT_SCOPES);
 export const isManagementScope = (scope: string): scope is ManagementScope => KNOWN.has(scope);
 
-/** Scopes of the `https://{domain}/mfa/` audience (Auth0's MFA API). */
-export const MFA_SCOPES = ['enroll', 'read:authenticators', 'remove:authenticators'] as const;
-
 /** Space-separated scope parameter → unique list, preserving order. */
 export function parseScopeParam(scope: string | undefined): string[] {
   return [...new Set((scope ?? '').split(/\s+/).filter(Boolean))];

@@ -25,6 +25,7 @@ export const ERROR_CATALOGUE = {
   auth0_idp_error: { status: 409, family: 'management' },
   client_exists: { status: 409, family: 'management' },
   client_grant_exists: { status: 409, family: 'management' },
+  tenant_exists: { status: 409, family: 'management' },
   operation_not_supported: { status: 400, family: 'management' },
   password_strength_error: { status: 400, family: 'management' },
   too_many_requests: { status: 429, family: 'management' },

@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type {
   FastifyBaseLogger,
+  FastifyRequest,
   FastifyInstance,
   RawReplyDefaultExpression,
   RawRequestDefaultExpression,
@@ -44,12 +45,12 @@ export interface SurfaceOptions {
   services: Services;
 }
 
-export function requestContext(request: { ip: string; headers: Record<string, string | string[] | undefined>; host?: string }): RequestContext {
+/** The request facts the event log records; `hostname` is Fastify's (port removed, IPv6 brackets kept). */
+export function requestContext(request: FastifyRequest): RequestContext {
   const ua = request.headers['user-agent'];
-  const host = request.headers.host;
   return {
     ip: request.ip,
     ...(typeof ua === 'string' ? { userAgent: ua } : {}),
-    ...(typeof host === 'string' ? { hostname: host.split(':')[0] } : {}),
+    ...(request.hostname ? { hostname: request.hostname } : {}),
   };
 }

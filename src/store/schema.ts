@@ -3,8 +3,6 @@
  * both: text (dates as ISO-8601 UTC strings, which sort chronologically), integer (booleans as 0/1) and
  * JSON as text.
  */
-import type { Generated } from 'kysely';
-
 export interface TenantsTable {
   id: string;
   name: string;
@@ -153,6 +151,3 @@ export interface Database {
   refresh_tokens: RefreshTokensTable;
   logs: LogsTable;
 }
-
-// Kysely's Generated is re-exported for later tables with database-generated columns.
-export type { Generated };

@@ -18,7 +18,7 @@ const CONFLICT_CODES: Record<ConflictError['entity'], ManagementErrorCode> = {
   user: 'auth0_idp_error',
   client: 'client_exists',
   client_grant: 'client_grant_exists',
-  tenant: 'client_exists',
+  tenant: 'tenant_exists',
 };
 
 /** Maps anything thrown on the Management API to Auth0's `{statusCode, error, message, errorCode}`. */
