@@ -1,0 +1,66 @@
+import type { Clock } from '../domain/clock.js';
+import { checkCost, checkRule, step, view, describe } from './gcra.js';
+import type { BucketRule, RateLimiter } from './limiter.js';
+
+/** Sweep at least this many operations apart, so small maps are not rescanned on every call. */
+const SWEEP_EVERY = 1024;
+
+export interface MemoryLimiter extends RateLimiter {
+  /** Buckets held in memory (only those not full again); for tests and metrics. */
+  readonly size: number;
+}
+
+/**
+ * The in-process back end: correct for one Node process only (every process has its own buckets).
+ * Each operation runs synchronously, so it is atomic by construction.
+ */
+export function createMemoryLimiter(clock: Clock): MemoryLimiter {
+  const tats = new Map<string, number>();
+  let opsSinceSweep = 0;
+  let closed = false;
+
+  // A full bucket is the same as no entry, so every entry whose TAT has passed can go. Sweeping once
+  // per max(SWEEP_EVERY, size) operations keeps the cost O(1) amortised and the map bounded by the
+  // buckets that are actually below full.
+  function begin(rule: BucketRule): number {
+    if (closed) throw new Error('rate limiter is closed');
+    checkRule(rule);
+    const now = clock.now().getTime();
+    if (++opsSinceSweep >= Math.max(SWEEP_EVERY, tats.size)) {
+      opsSinceSweep = 0;
+      for (const [id, tat] of tats) if (tat <= now) tats.delete(id);
+    }
+    return now;
+  }
+
+  function apply(rule: BucketRule, key: string, now: number, delta: number): { allowed: boolean; tat: number } {
+    const id = `${rule.name}:${key}`;
+    const result = step(rule, now, tats.get(id), delta);
+    if (result.tat > now) tats.set(id, result.tat);
+    else tats.delete(id);
+    return result;
+  }
+
+  return {
+    get size() {
+      return tats.size;
+    },
+    async take(rule, key, cost = 1) {
+      const now = begin(rule);
+      checkCost(rule, cost);
+      const { allowed, tat } = apply(rule, key, now, cost);
+      return describe(rule, now, tat, allowed, cost);
+    },
+    async refund(rule, key) {
+      apply(rule, key, begin(rule), -1);
+    },
+    async peek(rule, key) {
+      const now = begin(rule);
+      return view(rule, now, tats.get(`${rule.name}:${key}`));
+    },
+    async close() {
+      closed = true;
+      tats.clear();
+    },
+  };
+}
