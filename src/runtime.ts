@@ -8,6 +8,7 @@ import { cryptoRandom, systemClock } from './domain/clock.js';
 import { buildApp } from './http/app.js';
 import type { App } from './http/types.js';
 import { bootstrap, type BootstrapResult } from './services/bootstrap.js';
+import { createLimiter } from './limits/index.js';
 import { buildServices, type Services } from './services/index.js';
 import { migrateToLatest, openDatabase, pendingMigrations, type DatabaseHandle } from './store/database.js';
 import { createStore } from './store/store.js';
@@ -63,14 +64,25 @@ export async function openGuardline(config: GuardlineConfig, options: { migrate?
     await handle.destroy();
     throw err;
   }
+  const limiter = createLimiter({ redisUrl: config.redisUrl, clock: systemClock });
   const services = buildServices({
     store: createStore(handle.db, handle.dialect),
     clock: systemClock,
     random: cryptoRandom,
     secretBox: new SecretBox(secretKey),
+    limiter,
     config,
   });
-  return { config, handle, services, secretKeyFile, close: () => handle.destroy() };
+  return {
+    config,
+    handle,
+    services,
+    secretKeyFile,
+    async close() {
+      await limiter.close();
+      await handle.destroy();
+    },
+  };
 }
 
 export interface RunningServer {

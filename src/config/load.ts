@@ -25,6 +25,16 @@ export interface GuardlineConfig {
   logLevel: string;
   /** Fastify's trustProxy: true, or a comma-separated list of addresses/CIDRs. */
   trustProxy: boolean | string;
+  /** A real SMS upstream for the built-in provider; undefined = dev inbox only. */
+  builtinSmsUpstream: BuiltinSmsUpstream | undefined;
+}
+
+export interface BuiltinSmsUpstream {
+  accountSid: string;
+  authToken: string;
+  /** E.164 sender, or a Messaging Service SID (MG…). */
+  from: string;
+  apiUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -173,6 +183,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     trustProxy = trustProxyText;
   }
 
+  const upstreamSid = get('GUARDLINE_BUILTIN_SMS_TWILIO_ACCOUNT_SID');
+  const upstreamToken = get('GUARDLINE_BUILTIN_SMS_TWILIO_AUTH_TOKEN');
+  const upstreamFrom = get('GUARDLINE_BUILTIN_SMS_TWILIO_FROM');
+  const upstreamApiUrl = get('GUARDLINE_BUILTIN_SMS_TWILIO_API_URL') ?? 'https://api.twilio.com';
+  let builtinSmsUpstream: BuiltinSmsUpstream | undefined;
+  if (upstreamSid && upstreamToken && upstreamFrom) {
+    if (!/^AC[0-9a-fA-F]{32}$/.test(upstreamSid)) problems.push('GUARDLINE_BUILTIN_SMS_TWILIO_ACCOUNT_SID: a Twilio Account SID (AC followed by 32 hex characters)');
+    if (!/^(\+[1-9]\d{1,14}|MG[0-9a-fA-F]{32})$/.test(upstreamFrom)) problems.push('GUARDLINE_BUILTIN_SMS_TWILIO_FROM: an E.164 number (+14155550100) or a Messaging Service SID (MG…)');
+    if (!/^https?:\/\/[^/]+\/?$/.test(upstreamApiUrl)) problems.push('GUARDLINE_BUILTIN_SMS_TWILIO_API_URL: an http(s) origin without a path');
+    builtinSmsUpstream = { accountSid: upstreamSid, authToken: upstreamToken, from: upstreamFrom, apiUrl: upstreamApiUrl.replace(/\/$/, '') };
+  } else if (upstreamSid || upstreamToken || upstreamFrom) {
+    problems.push('GUARDLINE_BUILTIN_SMS_TWILIO_ACCOUNT_SID, GUARDLINE_BUILTIN_SMS_TWILIO_AUTH_TOKEN and GUARDLINE_BUILTIN_SMS_TWILIO_FROM must be set together');
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     database,
@@ -189,5 +213,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     bootstrapClient,
     logLevel,
     trustProxy,
+    builtinSmsUpstream,
   };
 }

@@ -25,7 +25,7 @@ export const CONFIG_OPTIONS = [
   {
     env: 'GUARDLINE_REDIS_URL',
     description:
-      'Redis for limits shared by several Guardline processes (`redis://host:port/db`). Optional. Validated today; the rate limiters of the phone factor (next milestone) are its first users.',
+      'Redis for the rate limits of the phone factor (sends, wrong codes, token exchanges), shared by every Guardline process (`redis://host:port/db`). Required when more than one process serves the same database: in-process limits would count per process.',
     defaultText: 'none (in-process limits)',
   },
   {
@@ -78,6 +78,23 @@ export const CONFIG_OPTIONS = [
     env: 'GUARDLINE_LOG_LEVEL',
     description: 'pino log level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.',
     defaultText: '`info`',
+  },
+  {
+    env: 'GUARDLINE_BUILTIN_SMS_TWILIO_ACCOUNT_SID',
+    description:
+      'Gives the built-in test provider (`auth0`) a real upstream: with the auth token and sender below, its messages are sent by SMS through this Twilio account instead of landing in the dev inbox. Still capped at 100 messages per tenant. Instance-wide.',
+    defaultText: 'none (messages go to the dev inbox)',
+  },
+  { env: 'GUARDLINE_BUILTIN_SMS_TWILIO_AUTH_TOKEN', description: 'Auth token of `GUARDLINE_BUILTIN_SMS_TWILIO_ACCOUNT_SID`.', defaultText: 'none' },
+  {
+    env: 'GUARDLINE_BUILTIN_SMS_TWILIO_FROM',
+    description: 'Sender for the built-in upstream: an E.164 number or a Messaging Service SID (`MG…`).',
+    defaultText: 'none',
+  },
+  {
+    env: 'GUARDLINE_BUILTIN_SMS_TWILIO_API_URL',
+    description: 'Base URL of the Twilio REST API for the built-in upstream (a regional edge, or a test double).',
+    defaultText: '`https://api.twilio.com`',
   },
   {
     env: 'GUARDLINE_CONFIG_FILE',

@@ -42,6 +42,11 @@ export const LOG_TYPES = {
   seoobft: { event: 'Success Exchange (Password and OOB Challenge for Access Token)', category: 'auth.token_exchange.success' },
   feoobft: { event: 'Failed Exchange (Password and OOB Challenge for Access Token)', category: 'auth.token_exchange.fail' },
   limit_phone: { event: 'Too many phone messages', category: 'system.notification' },
+  gd_recovery_succeed: { event: 'MFA Recovery success', category: 'other' },
+  gd_recovery_failed: { event: 'MFA Recovery failed', category: 'other' },
+  gd_recovery_rate_limit_exceed: { event: 'MFA Recovery failed (rate limit)', category: 'other' },
+  sercft: { event: 'Success Exchange (Password and MFA Recovery code for Access Token)', category: 'auth.token_exchange.success' },
+  fercft: { event: 'Failed Exchange (Password and MFA Recovery code for Access Token)', category: 'auth.token_exchange.fail' },
 } as const satisfies Record<string, { event: string; category: string }>;
 
 export type LogType = keyof typeof LOG_TYPES;

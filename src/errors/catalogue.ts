@@ -19,6 +19,7 @@ export const ERROR_CATALOGUE = {
   inexistent_resource_server: { status: 404, family: 'management' },
   inexistent_signing_key: { status: 404, family: 'management' },
   inexistent_tenant: { status: 404, family: 'management' },
+  inexistent_authenticator: { status: 404, family: 'management' },
   not_found: { status: 404, family: 'management' },
   unsupported_media_type: { status: 415, family: 'management' },
   payload_too_large: { status: 413, family: 'management' },
@@ -26,6 +27,8 @@ export const ERROR_CATALOGUE = {
   client_exists: { status: 409, family: 'management' },
   client_grant_exists: { status: 409, family: 'management' },
   tenant_exists: { status: 409, family: 'management' },
+  authentication_method_exists: { status: 409, family: 'management' },
+  too_many_entities: { status: 403, family: 'management' },
   operation_not_supported: { status: 400, family: 'management' },
   password_strength_error: { status: 400, family: 'management' },
   too_many_requests: { status: 429, family: 'management' },
@@ -42,6 +45,11 @@ export const ERROR_CATALOGUE = {
   unauthorized: { status: 401, family: 'oauth' },
   mfa_required: { status: 403, family: 'oauth' },
   expired_token: { status: 401, family: 'oauth' },
+  association_required: { status: 403, family: 'oauth' },
+  unsupported_challenge_type: { status: 400, family: 'oauth' },
+  too_many_attempts: { status: 429, family: 'oauth' },
+  too_many_sms_per_tenant: { status: 429, family: 'oauth' },
+  temporarily_unavailable: { status: 503, family: 'oauth' },
   server_error: { status: 500, family: 'oauth' },
 } as const satisfies Record<string, { status: number; family: 'management' | 'oauth' }>;
 

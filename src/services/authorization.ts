@@ -15,7 +15,8 @@ import type { RequestContext, ServiceDeps } from './context.js';
 import type { EventLog } from './events.js';
 import type { Locale, Tenant } from './tenants.js';
 import { TOKEN_LIFETIMES, type Tokens } from './tokens.js';
-import { toUserView, type Users } from './users.js';
+import { mfaAudience, profileClaims, userinfoAudience, type TokenSet, type UserTokens } from './user-tokens.js';
+import type { Users } from './users.js';
 
 /**
  * User logins and the tokens they lead to: the password grant (Auth0's ROPG), the authorization code flow
@@ -23,20 +24,10 @@ import { toUserView, type Users } from './users.js';
  * `/userinfo`. Every outcome writes its Auth0 log event. Failures the caller may see are `OAuthError`s.
  */
 
-/** The OIDC scopes a user token may carry. The tenant's only API is the Management API, which users cannot get. */
-export const USER_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
-
 /** A login transaction (the signed state the login form carries) lives this long. */
 export const LOGIN_TRANSACTION_SECONDS = 15 * 60;
 
-export interface TokenSet {
-  access_token: string;
-  token_type: 'Bearer';
-  expires_in: number;
-  scope?: string;
-  id_token?: string;
-  refresh_token?: string;
-}
+export type { TokenSet } from './user-tokens.js';
 
 /** What the client asked for at `/authorize`, once validated: the login transaction carries exactly this. */
 export interface AuthorizationRequest {
@@ -68,9 +59,6 @@ export type LoginOutcome =
   | { kind: 'redirect'; location: string }
   | { kind: 'wrong_credentials' | 'blocked' };
 
-/** `{issuer}userinfo`: the audience of a user token that names no API. */
-export const userinfoAudience = (tenant: Tenant) => `${tenant.issuer}userinfo`;
-
 /** base64url(SHA-256(verifier)) compared in constant time with the stored S256 challenge. */
 function verifyPkce(challenge: string, verifier: string): boolean {
   if (!/^[A-Za-z0-9\-._~]{43,128}$/.test(verifier)) return false;
@@ -79,20 +67,26 @@ function verifyPkce(challenge: string, verifier: string): boolean {
   return computed.length === expected.length && timingSafeEqual(computed, expected);
 }
 
-/** The claims of the id_token and of `/userinfo` for the granted scopes. */
-export function profileClaims(user: UserWithConnection, scopes: readonly string[]): Record<string, unknown> {
-  const view = toUserView(user);
-  const claims: Record<string, unknown> = {};
-  if (scopes.includes('profile')) Object.assign(claims, { name: view.name, nickname: view.nickname, picture: view.picture, updated_at: view.updated_at });
-  if (scopes.includes('email') && view.email !== undefined) Object.assign(claims, { email: view.email, email_verified: view.email_verified });
-  return claims;
-}
-
 const userName = (user: UserWithConnection) => user.email ?? user.username ?? user.user_id;
+
+/** What the password grant needs from the MFA service: whether a second factor is due, and starting one. */
+export interface SecondFactor {
+  isRequired(tenant: Tenant, userId: string): Promise<boolean>;
+  /** Records `mfar` and returns the `mfa_token` of a new MFA transaction. */
+  start(tenant: Tenant, client: ClientRow, user: UserWithConnection, request: { scope: string[]; audience: string | null }, context: RequestContext): Promise<string>;
+}
 
 export function createAuthorization(
   { store, clock, random, secretBox }: ServiceDeps,
-  { users, clients, clientGrants, tokens, events }: { users: Users; clients: Clients; clientGrants: ClientGrants; tokens: Tokens; events: EventLog },
+  {
+    users,
+    clients,
+    clientGrants,
+    tokens,
+    userTokens,
+    events,
+    secondFactor,
+  }: { users: Users; clients: Clients; clientGrants: ClientGrants; tokens: Tokens; userTokens: UserTokens; events: EventLog; secondFactor: SecondFactor },
 ) {
   const transactionKey = secretBox.derive('login-transaction');
   const nowIso = () => clock.now().toISOString();
@@ -112,19 +106,12 @@ export function createAuthorization(
 
   /**
    * Which API a user token is for. Without `audience` (or with the userinfo audience) the token is for
-   * `/userinfo`; the Management API is never issued to users, and there is no other API yet.
+   * `/userinfo`; `{issuer}mfa/` is Auth0's MFA API; the Management API is never issued to users.
    */
   function checkUserAudience(tenant: Tenant, audience: string | undefined): OAuthError | undefined {
-    if (audience === undefined || audience === '' || audience === userinfoAudience(tenant)) return undefined;
+    if (audience === undefined || audience === '' || audience === userinfoAudience(tenant) || audience === mfaAudience(tenant)) return undefined;
     if (tenant.managementAudiences.includes(audience)) return new OAuthError('access_denied', 'The Management API cannot be requested on behalf of a user');
     return new OAuthError('access_denied', `Service not found: ${audience}`);
-  }
-
-  /** Requested scopes kept to the user scopes; `offline_access` only for a client allowed refresh tokens. */
-  function grantScopes(client: ClientRow, requested: string[]): string[] {
-    return requested.filter(
-      (s) => (USER_SCOPES as readonly string[]).includes(s) && (s !== 'offline_access' || allowsGrant(client, GRANT_TYPES.refreshToken)),
-    );
   }
 
   /**
@@ -150,43 +137,6 @@ export function createAuthorization(
       return { ok: false, reason: 'blocked' };
     }
     return { ok: true, user: result.user };
-  }
-
-  /** Access token (for `/userinfo`), id_token with `openid`, refresh token with `offline_access`. */
-  async function issueTokens(
-    tenant: Tenant,
-    client: ClientRow,
-    user: UserWithConnection,
-    options: { scopes: string[]; nonce?: string | undefined; grantType?: string; refreshToken?: false },
-  ): Promise<TokenSet> {
-    const { scopes } = options;
-    const access = await tokens.accessToken(tenant, {
-      sub: user.user_id,
-      audience: userinfoAudience(tenant),
-      scope: scopes,
-      azp: client.client_id,
-      ...(options.grantType ? { grantType: options.grantType } : {}),
-    });
-    const set: TokenSet = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn };
-    if (scopes.length > 0) set.scope = scopes.join(' ');
-    if (scopes.includes('openid')) {
-      set.id_token = await tokens.idToken(tenant, { sub: user.user_id, clientId: client.client_id, nonce: options.nonce ?? null, profile: profileClaims(user, scopes) });
-    }
-    if (options.refreshToken !== false && scopes.includes('offline_access')) {
-      const refreshToken = newId.opaqueToken(random);
-      await store.refreshTokens.insert({
-        token_hash: hashToken(refreshToken),
-        tenant_id: tenant.id,
-        client_id: client.client_id,
-        user_id: user.user_id,
-        scope: scopes.join(' '),
-        audience: null,
-        created_at: nowIso(),
-        revoked_at: null,
-      });
-      set.refresh_token = refreshToken;
-    }
-    return set;
   }
 
   function redirectWith(redirectUri: string, params: Record<string, string | undefined>): string {
@@ -252,11 +202,15 @@ export function createAuthorization(
       if (!check.ok) return fail(new OAuthError('unauthorized', 'user is blocked', { statusCode: 401 }), { name: input.username });
       const user = check.user;
 
-      // The password is proven and no token exists yet: this is where a second factor is demanded
-      // (`mfa_required` with an mfa_token) before any token below is issued.
-
-      const scopes = grantScopes(client, parseScopeParam(input.scope));
-      const issued = await issueTokens(tenant, client, user, { scopes, grantType: 'password' });
+      const audience = input.audience || null;
+      const scopes = userTokens.grantScopes(tenant, client, parseScopeParam(input.scope), audience);
+      // The password is proven and no token exists yet: a due second factor is demanded here. The MFA
+      // transaction remembers what was asked for, and the MFA grants issue it once the second factor is proven.
+      if (await secondFactor.isRequired(tenant, user.user_id)) {
+        const mfaToken = await secondFactor.start(tenant, client, user, { scope: scopes, audience }, context);
+        throw new OAuthError('mfa_required', 'Multifactor authentication required', { extra: { mfa_token: mfaToken } });
+      }
+      const issued = await userTokens.issue(tenant, client, user, { scopes, audience, grantType: 'password' });
       await users.recordLogin(tenant, user, context.ip);
       await events.record(
         tenant.id,
@@ -297,7 +251,7 @@ export function createAuthorization(
       const request: AuthorizationRequest = {
         clientId: client.client_id,
         redirectUri,
-        scope: grantScopes(client, parseScopeParam(query.scope)),
+        scope: userTokens.grantScopes(tenant, client, parseScopeParam(query.scope), query.audience),
         locale,
         ...(query.state !== undefined ? { state: query.state } : {}),
         ...(query.nonce !== undefined ? { nonce: query.nonce } : {}),
@@ -408,7 +362,7 @@ export function createAuthorization(
       if (user.blocked === 1) return fail(new OAuthError('unauthorized', 'user is blocked', { statusCode: 401 }), { id: user.user_id, name: userName(user) });
 
       const scopes = row.scope.split(' ').filter(Boolean);
-      const issued = await issueTokens(tenant, client, user, { scopes, nonce: row.nonce ?? undefined });
+      const issued = await userTokens.issue(tenant, client, user, { scopes, audience: row.audience, nonce: row.nonce ?? undefined });
       await events.record(
         tenant.id,
         { type: 'seacft', clientId: client.client_id, clientName: client.name, userId: user.user_id, userName: userName(user), connection: user.connection_name, details: { scope: scopes.join(' ') } },
@@ -434,7 +388,7 @@ export function createAuthorization(
       const wider = requested.filter((s) => !original.includes(s));
       if (wider.length > 0) return fail(new OAuthError('invalid_scope', `The refresh token was not granted the scope(s): ${wider.join(', ')}`));
       const scopes = requested.length > 0 ? requested : original;
-      const issued = await issueTokens(tenant, client, user, { scopes, refreshToken: false });
+      const issued = await userTokens.issue(tenant, client, user, { scopes, audience: row.audience, refreshToken: false });
       await events.record(
         tenant.id,
         { type: 'sertft', clientId: client.client_id, clientName: client.name, userId: user.user_id, userName: userName(user), connection: user.connection_name },

@@ -1,6 +1,7 @@
 import type { GuardlineConfig } from '../config/load.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Clock, RandomSource } from '../domain/clock.js';
+import type { RateLimiter } from '../limits/index.js';
 import type { Store } from '../store/store.js';
 
 /** What every service is built from. Adapters are chosen once at start-up and injected here. */
@@ -9,7 +10,9 @@ export interface ServiceDeps {
   clock: Clock;
   random: RandomSource;
   secretBox: SecretBox;
-  config: Pick<GuardlineConfig, 'publicUrl' | 'baseDomain' | 'defaultTenant'>;
+  /** Token buckets: in-process for one node, Redis for several (`GUARDLINE_REDIS_URL`). */
+  limiter: RateLimiter;
+  config: Pick<GuardlineConfig, 'publicUrl' | 'baseDomain' | 'defaultTenant' | 'builtinSmsUpstream'>;
 }
 
 /** Facts about the HTTP request that the event log records. */

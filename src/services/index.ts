@@ -1,11 +1,16 @@
+import { createAuthenticators } from './authenticators.js';
 import { createAuthorization } from './authorization.js';
 import type { ServiceDeps } from './context.js';
 import { createClientGrants } from './client-grants.js';
 import { createClients } from './clients.js';
 import { createEventLog } from './events.js';
+import { createGuardian } from './guardian.js';
+import { createMfa } from './mfa.js';
+import { createPhoneDelivery } from './phone-delivery.js';
 import { createSigningKeys } from './signing-keys.js';
 import { createTenants } from './tenants.js';
 import { createTokens } from './tokens.js';
+import { createUserTokens } from './user-tokens.js';
 import { createUsers } from './users.js';
 
 /** Builds every use case from the injected adapters. The HTTP layer and the CLI both start here. */
@@ -17,6 +22,11 @@ export function buildServices(deps: ServiceDeps) {
   const clients = createClients(deps);
   const users = createUsers(deps);
   const clientGrants = createClientGrants(deps);
+  const guardian = createGuardian(deps, { events });
+  const userTokens = createUserTokens(deps, { tokens, clients });
+  const authenticators = createAuthenticators(deps, { events });
+  const phoneDelivery = createPhoneDelivery(deps, { events });
+  const mfa = createMfa(deps, { users, clients, guardian, authenticators, phoneDelivery, userTokens, tokens, events });
   return {
     deps,
     tenants,
@@ -26,7 +36,11 @@ export function buildServices(deps: ServiceDeps) {
     clients,
     users,
     clientGrants,
-    authorization: createAuthorization(deps, { users, clients, clientGrants, tokens, events }),
+    guardian,
+    authenticators,
+    phoneDelivery,
+    mfa,
+    authorization: createAuthorization(deps, { users, clients, clientGrants, tokens, userTokens, events, secondFactor: mfa.secondFactor }),
   };
 }
 

@@ -139,6 +139,124 @@ export interface LogsTable {
   details: string;
 }
 
+export interface GuardianFactorsTable {
+  tenant_id: string;
+  /** Auth0's factor names: sms (the phone factor), recovery-code, and the others stored as given. */
+  name: string;
+  enabled: number;
+  updated_at: string;
+}
+
+/** One row per tenant, created with the defaults on first read. */
+export interface GuardianSettingsTable {
+  tenant_id: string;
+  /** JSON array: [] | ["all-applications"] | ["confidence-score"] */
+  mfa_policies: string;
+  /** JSON array of "sms" | "voice" */
+  phone_message_types: string;
+  /** auth0 | twilio | phone-message-hook */
+  phone_provider: string;
+  /** null = the built-in default of the message's locale */
+  enrollment_template: string | null;
+  verification_template: string | null;
+  otp_length: number;
+  otp_lifetime_seconds: number;
+  twilio_sid: string | null;
+  twilio_from: string | null;
+  twilio_messaging_service_sid: string | null;
+  /** Sealed with the instance secret key; never returned in full. */
+  twilio_auth_token_sealed: string | null;
+  /** JSON array of {phone_number, code}: numbers that never reach a provider (app-store review, CI). */
+  test_numbers: string;
+  /** Messages the built-in provider has accepted over the tenant's life (capped). */
+  builtin_messages_sent: number;
+  updated_at: string;
+}
+
+export interface AuthenticatorsTable {
+  /** `dev_<16>`; the MFA API shows a phone enrollment as `sms|dev_…` and `voice|dev_…`. */
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  /** phone | recovery-code */
+  type: string;
+  /** pending | confirmed */
+  status: string;
+  phone_number: string | null;
+  /** sms | voice (phone only) */
+  preferred_method: string | null;
+  name: string | null;
+  /** Keyed hash of the recovery code (recovery-code only). */
+  secret_hash: string | null;
+  created_at: string;
+  enrolled_at: string | null;
+  last_auth_at: string | null;
+}
+
+/** One `mfa_token`: a password proven for (user, client), waiting for its second factor. */
+export interface MfaTransactionsTable {
+  id: string;
+  /** SHA-256 of the mfa_token; the token itself is never stored. */
+  token_hash: string;
+  /**
+   * `password`: an mfa_token from the password grant, used up by its exchange. `mfa_access_token`: an access
+   * token for the MFA API (scope `enroll`) enrolling another authenticator; it stays valid until it expires.
+   */
+  first_factor: string;
+  tenant_id: string;
+  client_id: string;
+  user_id: string;
+  /** What the first factor asked for, granted once the second succeeds. */
+  scope: string;
+  audience: string | null;
+  created_at: string;
+  expires_at: string;
+  completed_at: string | null;
+}
+
+/** One code sent: bound to its transaction, authenticator and channel. */
+export interface MfaChallengesTable {
+  id: string;
+  /** SHA-256 of the oob_code. */
+  oob_code_hash: string;
+  tenant_id: string;
+  transaction_id: string;
+  authenticator_id: string;
+  /** sms | voice */
+  channel: string;
+  /** enrollment | verification */
+  purpose: string;
+  /** HMAC of (challenge id, code) under a key derived from the instance secret: never the code. */
+  code_hash: string;
+  created_at: string;
+  expires_at: string;
+  consumed_at: string | null;
+}
+
+/** What the built-in provider would have sent, readable through the dev inbox API. */
+export interface DevInboxMessagesTable {
+  id: string;
+  tenant_id: string;
+  recipient: string;
+  channel: string;
+  purpose: string;
+  locale: string;
+  body: string;
+  created_at: string;
+}
+
+export interface EnrollmentTicketsTable {
+  /** SHA-256 of the ticket secret carried by the ticket URL. */
+  ticket_hash: string;
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  factor: string | null;
+  created_at: string;
+  expires_at: string;
+  consumed_at: string | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   tenant_domains: TenantDomainsTable;
@@ -150,4 +268,11 @@ export interface Database {
   authorization_codes: AuthorizationCodesTable;
   refresh_tokens: RefreshTokensTable;
   logs: LogsTable;
+  guardian_factors: GuardianFactorsTable;
+  guardian_settings: GuardianSettingsTable;
+  authenticators: AuthenticatorsTable;
+  mfa_transactions: MfaTransactionsTable;
+  mfa_challenges: MfaChallengesTable;
+  dev_inbox_messages: DevInboxMessagesTable;
+  enrollment_tickets: EnrollmentTicketsTable;
 }

@@ -1,11 +1,16 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { Dialect } from './database.js';
+import { authenticatorRepository } from './repositories/authenticators.js';
 import { authorizationCodeRepository } from './repositories/authorization-codes.js';
 import { clientGrantRepository } from './repositories/client-grants.js';
 import { clientRepository } from './repositories/clients.js';
 import { connectionRepository } from './repositories/connections.js';
+import { devInboxRepository } from './repositories/dev-inbox.js';
+import { enrollmentTicketRepository } from './repositories/enrollment-tickets.js';
+import { guardianRepository } from './repositories/guardian.js';
 import { logRepository } from './repositories/logs.js';
+import { mfaRepository } from './repositories/mfa.js';
 import { refreshTokenRepository } from './repositories/refresh-tokens.js';
 import { signingKeyRepository } from './repositories/signing-keys.js';
 import { tenantRepository } from './repositories/tenants.js';
@@ -22,6 +27,11 @@ function repositories(db: Kysely<Database>) {
     authorizationCodes: authorizationCodeRepository(db),
     refreshTokens: refreshTokenRepository(db),
     logs: logRepository(db),
+    guardian: guardianRepository(db),
+    authenticators: authenticatorRepository(db),
+    mfa: mfaRepository(db),
+    devInbox: devInboxRepository(db),
+    enrollmentTickets: enrollmentTicketRepository(db),
   };
 }
 

@@ -10,7 +10,9 @@ import { buildServices, type Services } from '../../src/services/index.js';
 import type { Tenant } from '../../src/services/tenants.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle, type Dialect } from '../../src/store/database.js';
 import { createStore } from '../../src/store/store.js';
-import { TEST_POSTGRES_URL } from './services.js';
+import { TEST_POSTGRES_URL, TEST_REDIS_URL } from './services.js';
+import type { BuiltinSmsUpstream } from '../../src/config/load.js';
+import { createMemoryLimiter, createRedisLimiter, type RateLimiter } from '../../src/limits/index.js';
 
 /** Every repository and HTTP test runs once per database. */
 export const DIALECTS: Dialect[] = ['sqlite', 'postgres'];
@@ -25,6 +27,7 @@ export interface TestContext {
   services: Services;
   app: App;
   clock: Clock;
+  limiter: RateLimiter;
   tenant: Tenant;
   admin: { clientId: string; clientSecret: string };
   close(): Promise<void>;
@@ -34,7 +37,15 @@ export interface TestContext {
  * A fresh, isolated Guardline: SQLite in memory, or a PostgreSQL schema of its own (dropped at close), so
  * parallel test files and parallel CI runs never see each other's rows.
  */
-export async function createTestContext(dialect: Dialect, options: { clock?: Clock } = {}): Promise<TestContext> {
+export interface TestContextOptions {
+  clock?: Clock;
+  /** Which limiter back end the services get (default: in-process). Redis uses a key prefix of its own. */
+  limiter?: 'memory' | 'redis';
+  /** A real upstream for the built-in SMS provider (a loopback fake of Twilio in tests). */
+  builtinSmsUpstream?: BuiltinSmsUpstream;
+}
+
+export async function createTestContext(dialect: Dialect, options: TestContextOptions = {}): Promise<TestContext> {
   const schema = `gl_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const handle =
     dialect === 'sqlite'
@@ -42,12 +53,17 @@ export async function createTestContext(dialect: Dialect, options: { clock?: Clo
       : await openDatabase({ dialect: 'postgres', url: TEST_POSTGRES_URL }, { schema });
   await migrateToLatest(handle);
   const clock = options.clock ?? new ManualClock(new Date());
+  const limiter =
+    options.limiter === 'redis'
+      ? createRedisLimiter({ url: TEST_REDIS_URL, clock, keyPrefix: `gl_test_${randomBytes(6).toString('hex')}:` })
+      : createMemoryLimiter(clock);
   const services = buildServices({
     store: createStore(handle.db, handle.dialect),
     clock,
     random: cryptoRandom,
     secretBox: new SecretBox(randomBytes(32)),
-    config: { publicUrl: PUBLIC_URL, baseDomain: PUBLIC_URL.hostname, defaultTenant: 'default' },
+    limiter,
+    config: { publicUrl: PUBLIC_URL, baseDomain: PUBLIC_URL.hostname, defaultTenant: 'default', builtinSmsUpstream: options.builtinSmsUpstream },
   });
   const boot = await bootstrap(services, { defaultTenant: 'default' });
   const app = await buildApp({ services, enforceDeclaredStatuses: true });
@@ -60,8 +76,10 @@ export async function createTestContext(dialect: Dialect, options: { clock?: Clo
     clock,
     tenant: boot.tenant,
     admin: boot.adminClient!,
+    limiter,
     async close() {
       await app.close();
+      await limiter.close();
       await handle.destroy();
       if (dialect === 'postgres') {
         const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
@@ -74,7 +92,7 @@ export async function createTestContext(dialect: Dialect, options: { clock?: Clo
 }
 
 /** Registers a context for the surrounding describe block; read it inside tests through the returned getter. */
-export function useTestContext(dialect: Dialect, options: { clock?: Clock } = {}): () => TestContext {
+export function useTestContext(dialect: Dialect, options: TestContextOptions = {}): () => TestContext {
   let ctx: TestContext | undefined;
   beforeAll(async () => {
     ctx = await createTestContext(dialect, options);

@@ -1,6 +1,6 @@
 import { OAuthErrorBody } from '../schemas.js';
 import { Type } from '@sinclair/typebox';
-import { USER_SCOPES } from '../../services/authorization.js';
+import { USER_SCOPES } from '../../services/user-tokens.js';
 import type { Services } from '../../services/index.js';
 import type { App } from '../types.js';
 import { GRANTS } from './grants/index.js';

@@ -12,6 +12,7 @@ const NOT_FOUND_CODES: Record<NotFoundError['entity'], ManagementErrorCode> = {
   signing_key: 'inexistent_signing_key',
   tenant: 'inexistent_tenant',
   resource_server: 'inexistent_resource_server',
+  authenticator: 'inexistent_authenticator',
 };
 
 const CONFLICT_CODES: Record<ConflictError['entity'], ManagementErrorCode> = {
@@ -19,6 +20,8 @@ const CONFLICT_CODES: Record<ConflictError['entity'], ManagementErrorCode> = {
   client: 'client_exists',
   client_grant: 'client_grant_exists',
   tenant: 'tenant_exists',
+  authentication_method: 'authentication_method_exists',
+  authentication_method_limit: 'too_many_entities',
 };
 
 /** Maps anything thrown on the Management API to Auth0's `{statusCode, error, message, errorCode}`. */

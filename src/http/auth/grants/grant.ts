@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { TokenSet } from '../../../services/authorization.js';
+import type { TokenSet } from '../../../services/user-tokens.js';
 import type { Services } from '../../../services/index.js';
 
 /** A grant is one module: its `grant_type` value and a handler (the token endpoint dispatches by the value). */

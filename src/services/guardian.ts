@@ -1,0 +1,264 @@
+import { BUILTIN_MESSAGE_CAP } from '../delivery/builtin.js';
+import { ValidationError } from '../errors/errors.js';
+import { checkTemplate, type MessagePurpose } from '../domain/message-templates.js';
+import { maskPhoneNumber, parsePhoneNumber } from '../domain/phone-number.js';
+import type { GuardianSettingsRow } from '../store/repositories/guardian.js';
+import type { RequestContext, ServiceDeps } from './context.js';
+import type { EventLog } from './events.js';
+import type { Tenant } from './tenants.js';
+
+/**
+ * The tenant's MFA configuration (Auth0's Guardian settings): which factors are on, the phone factor's
+ * message types, provider, templates, code settings and test numbers, and the MFA policy. Every change
+ * writes `gd_tenant_update`.
+ */
+
+/** Auth0's GuardianFactorNameEnum. `sms` is the phone factor (SMS and voice). */
+export const FACTOR_NAMES = ['push-notification', 'sms', 'email', 'duo', 'otp', 'webauthn-roaming', 'webauthn-platform', 'recovery-code'] as const;
+export type FactorName = (typeof FACTOR_NAMES)[number];
+
+export const PHONE_MESSAGE_TYPES = ['sms', 'voice'] as const;
+export type PhoneMessageType = (typeof PHONE_MESSAGE_TYPES)[number];
+
+export const PHONE_PROVIDERS = ['auth0', 'twilio', 'phone-message-hook'] as const;
+export type PhoneProviderName = (typeof PHONE_PROVIDERS)[number];
+
+export const MFA_POLICIES = ['all-applications', 'confidence-score'] as const;
+export type MfaPolicy = (typeof MFA_POLICIES)[number];
+
+export { BUILTIN_MESSAGE_CAP };
+
+/** Code settings: Auth0 uses 6 digits and 5 minutes; Guardline lets a tenant choose within these bounds. */
+export const OTP_LENGTH = { default: 6, min: 4, max: 10 } as const;
+export const OTP_LIFETIME_SECONDS = { default: 300, min: 60, max: 900 } as const;
+
+export interface TestNumber {
+  phone_number: string;
+  code: string;
+}
+
+export interface GuardianSettings {
+  mfaPolicies: MfaPolicy[];
+  messageTypes: PhoneMessageType[];
+  provider: PhoneProviderName;
+  templates: Record<MessagePurpose, string | null>;
+  otpLength: number;
+  otpLifetimeSeconds: number;
+  twilio: { sid: string | null; from: string | null; messagingServiceSid: string | null; authTokenSealed: string | null };
+  testNumbers: TestNumber[];
+  builtinMessagesSent: number;
+}
+
+/** What the Twilio endpoints return: the auth token never leaves in full (a deliberate difference from Auth0). */
+export interface TwilioSettingsView {
+  sid: string | null;
+  from: string | null;
+  messaging_service_sid: string | null;
+  auth_token: string | null;
+}
+
+function toSettings(row: GuardianSettingsRow): GuardianSettings {
+  return {
+    mfaPolicies: JSON.parse(row.mfa_policies) as MfaPolicy[],
+    messageTypes: JSON.parse(row.phone_message_types) as PhoneMessageType[],
+    provider: row.phone_provider as PhoneProviderName,
+    templates: { enrollment: row.enrollment_template, verification: row.verification_template },
+    otpLength: row.otp_length,
+    otpLifetimeSeconds: row.otp_lifetime_seconds,
+    twilio: { sid: row.twilio_sid, from: row.twilio_from, messagingServiceSid: row.twilio_messaging_service_sid, authTokenSealed: row.twilio_auth_token_sealed },
+    testNumbers: JSON.parse(row.test_numbers) as TestNumber[],
+    builtinMessagesSent: row.builtin_messages_sent,
+  };
+}
+
+/** Shows the last four characters of a secret and nothing else. */
+export const maskSecret = (secret: string): string => (secret.length <= 8 ? '****' : `****${secret.slice(-4)}`);
+
+export function createGuardian({ store, clock, secretBox }: ServiceDeps, { events }: { events: EventLog }) {
+  const nowIso = () => clock.now().toISOString();
+
+  function defaults(tenantId: string): GuardianSettingsRow {
+    return {
+      tenant_id: tenantId,
+      mfa_policies: '[]',
+      phone_message_types: '["sms"]',
+      phone_provider: 'auth0',
+      enrollment_template: null,
+      verification_template: null,
+      otp_length: OTP_LENGTH.default,
+      otp_lifetime_seconds: OTP_LIFETIME_SECONDS.default,
+      twilio_sid: null,
+      twilio_from: null,
+      twilio_messaging_service_sid: null,
+      twilio_auth_token_sealed: null,
+      test_numbers: '[]',
+      builtin_messages_sent: 0,
+      updated_at: nowIso(),
+    };
+  }
+
+  async function settings(tenant: Tenant): Promise<GuardianSettings> {
+    let row = await store.guardian.findSettings(tenant.id);
+    if (!row) {
+      await store.guardian.ensureSettings(defaults(tenant.id));
+      row = await store.guardian.findSettings(tenant.id);
+    }
+    return toSettings(row ?? defaults(tenant.id));
+  }
+
+  /** The settings without creating the row: what a setter validates against, so a refused change writes nothing. */
+  async function current(tenant: Tenant): Promise<GuardianSettings> {
+    return toSettings((await store.guardian.findSettings(tenant.id)) ?? defaults(tenant.id));
+  }
+
+  /** Applies one change and records it (with what changed, secrets redacted) in one transaction. */
+  async function update(tenant: Tenant, setting: string, patch: Partial<Omit<GuardianSettingsRow, 'tenant_id'>>, details: Record<string, unknown>, context: RequestContext) {
+    await store.transaction(async (tx) => {
+      await tx.guardian.ensureSettings(defaults(tenant.id));
+      await tx.guardian.updateSettings(tenant.id, { ...patch, updated_at: nowIso() });
+      await events.record(tenant.id, { type: 'gd_tenant_update', description: `Guardian tenant update: ${setting}`, details: { setting, ...details } }, context, tx);
+    });
+  }
+
+  function twilioView(settings: GuardianSettings): TwilioSettingsView {
+    const { sid, from, messagingServiceSid, authTokenSealed } = settings.twilio;
+    return { sid, from, messaging_service_sid: messagingServiceSid, auth_token: authTokenSealed === null ? null : maskSecret(secretBox.open(authTokenSealed)) };
+  }
+
+  return {
+    settings,
+
+    async listFactors(tenant: Tenant): Promise<Array<{ name: FactorName; enabled: boolean; trial_expired: boolean }>> {
+      const stored = new Map((await store.guardian.listFactors(tenant.id)).map((f) => [f.name, f.enabled === 1]));
+      const { builtinMessagesSent } = await settings(tenant);
+      return FACTOR_NAMES.map((name) => ({
+        name,
+        enabled: stored.get(name) ?? false,
+        trial_expired: name === 'sms' && builtinMessagesSent >= BUILTIN_MESSAGE_CAP,
+      }));
+    },
+
+    async isFactorEnabled(tenant: Tenant, name: FactorName): Promise<boolean> {
+      const factors = await store.guardian.listFactors(tenant.id);
+      return factors.some((f) => f.name === name && f.enabled === 1);
+    },
+
+    async setFactor(tenant: Tenant, name: FactorName, enabled: boolean, context: RequestContext): Promise<{ enabled: boolean }> {
+      await store.transaction(async (tx) => {
+        await tx.guardian.setFactor(tenant.id, name, enabled, nowIso());
+        await events.record(tenant.id, { type: 'gd_tenant_update', description: `Guardian tenant update: factor ${name}`, details: { factor: name, enabled } }, context, tx);
+      });
+      return { enabled };
+    },
+
+    async setMessageTypes(tenant: Tenant, types: PhoneMessageType[], context: RequestContext): Promise<PhoneMessageType[]> {
+      const unique = PHONE_MESSAGE_TYPES.filter((t) => types.includes(t));
+      if (unique.length === 0) throw new ValidationError('message_types must contain "sms", "voice" or both');
+      await update(tenant, 'phone/message-types', { phone_message_types: JSON.stringify(unique) }, { message_types: unique }, context);
+      return unique;
+    },
+
+    async setProvider(tenant: Tenant, provider: PhoneProviderName, context: RequestContext): Promise<PhoneProviderName> {
+      await update(tenant, 'phone/selected-provider', { phone_provider: provider }, { provider }, context);
+      return provider;
+    },
+
+    twilioView,
+
+    /**
+     * Replaces the Twilio settings (Auth0's PUT semantics: a field left out becomes null). GET shows the auth token
+     * masked, so a client that sends back what it read (`****` and the last four characters, unchanged) keeps the
+     * stored token; any other masked-looking value is refused rather than stored as the token.
+     */
+    async setTwilio(
+      tenant: Tenant,
+      input: { sid?: string | null; from?: string | null; messaging_service_sid?: string | null; auth_token?: string | null },
+      context: RequestContext,
+    ): Promise<TwilioSettingsView> {
+      let sealed: string | null = null;
+      if (input.auth_token) {
+        const stored = (await current(tenant)).twilio.authTokenSealed;
+        if (stored !== null && input.auth_token === maskSecret(secretBox.open(stored))) sealed = stored;
+        else if (input.auth_token.startsWith('****')) {
+          throw new ValidationError('auth_token: send the full Twilio auth token (a masked value is accepted only unchanged from GET, to keep the stored token)');
+        } else sealed = secretBox.seal(input.auth_token);
+      }
+      const patch = {
+        twilio_sid: input.sid ?? null,
+        twilio_from: input.from ?? null,
+        twilio_messaging_service_sid: input.messaging_service_sid ?? null,
+        twilio_auth_token_sealed: sealed,
+      };
+      await update(tenant, 'phone/providers/twilio', patch, { sid: patch.twilio_sid, from: patch.twilio_from, messaging_service_sid: patch.twilio_messaging_service_sid, auth_token_set: sealed !== null }, context);
+      return twilioView(await current(tenant));
+    },
+
+    /** Checks both templates first, so a bad one changes nothing. `null` goes back to the per-locale defaults. */
+    async setTemplates(tenant: Tenant, templates: Record<MessagePurpose, string | null>, context: RequestContext): Promise<void> {
+      for (const [purpose, source] of Object.entries(templates)) {
+        if (source === null) continue;
+        try {
+          checkTemplate(source);
+        } catch (err) {
+          throw new ValidationError(`${purpose}_message: ${(err as Error).message}`);
+        }
+      }
+      await update(
+        tenant,
+        'phone/templates',
+        { enrollment_template: templates.enrollment, verification_template: templates.verification },
+        { enrollment_message: templates.enrollment, verification_message: templates.verification },
+        context,
+      );
+    },
+
+    async setCodeSettings(tenant: Tenant, input: { otpLength?: number; otpLifetimeSeconds?: number }, context: RequestContext): Promise<GuardianSettings> {
+      const before = await current(tenant);
+      const otpLength = input.otpLength ?? before.otpLength;
+      const otpLifetimeSeconds = input.otpLifetimeSeconds ?? before.otpLifetimeSeconds;
+      if (!Number.isInteger(otpLength) || otpLength < OTP_LENGTH.min || otpLength > OTP_LENGTH.max) {
+        throw new ValidationError(`otp_length must be an integer from ${OTP_LENGTH.min} to ${OTP_LENGTH.max}`);
+      }
+      if (!Number.isInteger(otpLifetimeSeconds) || otpLifetimeSeconds < OTP_LIFETIME_SECONDS.min || otpLifetimeSeconds > OTP_LIFETIME_SECONDS.max) {
+        throw new ValidationError(`otp_lifetime must be an integer number of seconds from ${OTP_LIFETIME_SECONDS.min} to ${OTP_LIFETIME_SECONDS.max}`);
+      }
+      const mismatched = before.testNumbers.filter((n) => n.code.length !== otpLength);
+      if (mismatched.length > 0) {
+        throw new ValidationError(`otp_length ${otpLength} does not match the codes of ${mismatched.length} test number(s): update them first`);
+      }
+      await update(tenant, 'phone/settings', { otp_length: otpLength, otp_lifetime_seconds: otpLifetimeSeconds }, { otp_length: otpLength, otp_lifetime: otpLifetimeSeconds }, context);
+      return current(tenant);
+    },
+
+    /** Test numbers: valid E.164, unique, each with a fixed code of the tenant's code length. */
+    async setTestNumbers(tenant: Tenant, numbers: TestNumber[], context: RequestContext): Promise<TestNumber[]> {
+      const { otpLength } = await current(tenant);
+      const seen = new Map<string, number>();
+      const normalised: TestNumber[] = [];
+      for (const [index, entry] of numbers.entries()) {
+        const parsed = parsePhoneNumber(entry.phone_number);
+        // parsePhoneNumber's messages start with "phone_number", so the index is enough to say which one.
+        if (!parsed.ok) throw new ValidationError(`test_numbers[${index}]: ${parsed.message}`);
+        // Like parsePhoneNumber's messages, this one does not repeat the number.
+        const first = seen.get(parsed.e164);
+        if (first !== undefined) throw new ValidationError(`test_numbers[${index}].phone_number: the same number as test_numbers[${first}]`);
+        if (!new RegExp(`^\\d{${otpLength}}$`).test(entry.code)) {
+          throw new ValidationError(`test_numbers[${index}].code: must be exactly ${otpLength} digits (the tenant's code length)`);
+        }
+        seen.set(parsed.e164, index);
+        normalised.push({ phone_number: parsed.e164, code: entry.code });
+      }
+      await update(tenant, 'phone/test-numbers', { test_numbers: JSON.stringify(normalised) }, { test_numbers: normalised.map((n) => maskPhoneNumber(n.phone_number)) }, context);
+      return normalised;
+    },
+
+    async setPolicies(tenant: Tenant, policies: MfaPolicy[], context: RequestContext): Promise<MfaPolicy[]> {
+      const unique = MFA_POLICIES.filter((p) => policies.includes(p));
+      if (unique.length > 1) throw new ValidationError('policies may hold at most one of "all-applications" and "confidence-score"');
+      await update(tenant, 'policies', { mfa_policies: JSON.stringify(unique) }, { policies: unique }, context);
+      return unique;
+    },
+  };
+}
+
+export type Guardian = ReturnType<typeof createGuardian>;

@@ -1,0 +1,131 @@
+import { createBuiltinProvider } from '../delivery/builtin.js';
+import type { DeliveryFailure, PhoneProvider } from '../delivery/provider.js';
+import { defaultTemplate } from '../domain/default-templates.js';
+import type { LogType } from '../domain/log-types.js';
+import { renderMessage, TemplateError, type MessageChannel, type MessagePurpose, type TemplateLocale } from '../domain/message-templates.js';
+import { maskPhoneNumber } from '../domain/phone-number.js';
+import { PHONE_LIMITS } from '../limits/index.js';
+import type { RequestContext, ServiceDeps } from './context.js';
+import type { EventLog } from './events.js';
+import type { GuardianSettings, PhoneProviderName } from './guardian.js';
+import type { Tenant } from './tenants.js';
+
+/**
+ * The one path every phone message takes: the user's send bucket, test numbers, the tenant's template in the
+ * caller's locale, the selected provider, and the `gd_send_*` / `limit_phone` events. Providers only deliver.
+ */
+
+export type SendRefusal = 'too_many_messages' | DeliveryFailure['errorCode'] | 'template_error';
+
+/** A message that was not sent; `reason` tells the caller which error to answer with. */
+export class PhoneSendError extends Error {
+  constructor(
+    readonly reason: SendRefusal,
+    readonly channel: MessageChannel,
+    message: string,
+    /** When the user may send again (too_many_messages). */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'PhoneSendError';
+  }
+}
+
+export interface CodeMessage {
+  tenant: Tenant;
+  settings: GuardianSettings;
+  user: { id: string; name: string };
+  client: { id: string; name: string } | undefined;
+  /** E.164 */
+  to: string;
+  channel: MessageChannel;
+  purpose: MessagePurpose;
+  code: string;
+  locale: TemplateLocale;
+  authenticatorId: string;
+  context: RequestContext;
+}
+
+/** Providers that `selected-provider` may name but that deliver in a later milestone. */
+const NOT_YET_AVAILABLE: Record<Exclude<PhoneProviderName, 'auth0'>, string> = {
+  twilio: 'Delivery through Twilio is configured but not available in this Guardline version: select the built-in provider (auth0).',
+  'phone-message-hook': 'Delivery through a phone message Action is not available in this Guardline version: select the built-in provider (auth0).',
+};
+
+export function createPhoneDelivery(deps: ServiceDeps, { events }: { events: EventLog }) {
+  const { limiter, clock } = deps;
+  const builtin = createBuiltinProvider({ store: deps.store, clock, random: deps.random, upstream: deps.config.builtinSmsUpstream });
+  const providers: Record<PhoneProviderName, PhoneProvider | undefined> = { auth0: builtin, twilio: undefined, 'phone-message-hook': undefined };
+
+  /** Whether the tenant's provider can deliver on `channel` at all (checked before anything is written). */
+  function channelProblem(settings: GuardianSettings, channel: MessageChannel): string | undefined {
+    if (!settings.messageTypes.includes(channel)) return `${channel === 'sms' ? 'SMS' : 'Voice'} messages are not enabled for this tenant.`;
+    if (channel === 'voice' && settings.provider === 'auth0') return 'The built-in phone provider cannot place voice calls: the tenant must select twilio or phone-message-hook for voice.';
+    return undefined;
+  }
+
+  return {
+    channelProblem,
+
+    /** Sends `code` to the user's phone or throws `PhoneSendError`; every outcome leaves its event. */
+    async sendCode(message: CodeMessage): Promise<void> {
+      const { tenant, settings, user, client, to, channel, context } = message;
+      const who = { userId: user.id, userName: user.name, clientId: client?.id ?? null, clientName: client?.name ?? null };
+      const authenticator = { id: message.authenticatorId, type: channel, phone_number: maskPhoneNumber(to) };
+
+      const bucket = await limiter.take(PHONE_LIMITS.sends, `${tenant.id}:${user.id}`);
+      if (!bucket.allowed) {
+        const now = clock.now();
+        await events.record(
+          tenant.id,
+          {
+            type: 'limit_phone',
+            description: `Too many ${channel === 'sms' ? 'SMS messages' : 'voice calls'} for this user: wait before sending another code`,
+            ...who,
+            details: { delivery_method: channel, type: message.purpose, trigger_time: now.toISOString(), reset_time: new Date(now.getTime() + bucket.retryAfterMs).toISOString(), authenticator },
+          },
+          context,
+        );
+        throw new PhoneSendError('too_many_messages', channel, 'Too many messages sent to this user', bucket.retryAfterMs);
+      }
+
+      const sent: LogType = channel === 'sms' ? 'gd_send_sms' : 'gd_send_voice';
+      const failed: LogType = channel === 'sms' ? 'gd_send_sms_failure' : 'gd_send_voice_failure';
+      const fail = async (reason: SendRefusal, provider: string, text: string): Promise<never> => {
+        await events.record(
+          tenant.id,
+          { type: failed, description: text, ...who, details: { authenticator, purpose: message.purpose, provider, provider_error: { errorCode: reason, message: text } } },
+          context,
+        );
+        throw new PhoneSendError(reason, channel, text);
+      };
+
+      if (settings.testNumbers.some((n) => n.phone_number === to)) {
+        // A test number: the code is the fixed one the tenant listed and nothing leaves Guardline.
+        await events.record(tenant.id, { type: sent, description: 'Test number: no message sent', ...who, details: { authenticator, purpose: message.purpose, provider: 'test-number', test_number: true } }, context);
+        return;
+      }
+
+      let body: string;
+      try {
+        const source = settings.templates[message.purpose] ?? defaultTemplate(message.purpose, channel, message.locale);
+        body = await renderMessage({ source, channel, code: message.code, locale: message.locale, tenantFriendlyName: tenant.friendlyName });
+      } catch (err) {
+        if (!(err instanceof TemplateError)) throw err;
+        return fail('template_error', settings.provider, `The ${message.purpose} template could not be rendered: ${err.message}`);
+      }
+
+      const provider = providers[settings.provider];
+      if (!provider) return fail('provider_not_available', settings.provider, NOT_YET_AVAILABLE[settings.provider as Exclude<PhoneProviderName, 'auth0'>]);
+      const outcome = await provider.send({ tenantId: tenant.id, to, channel, purpose: message.purpose, locale: message.locale, body });
+      if (!outcome.ok) return fail(outcome.errorCode, outcome.provider, outcome.message);
+      await events.record(
+        tenant.id,
+        { type: sent, ...who, details: { authenticator, purpose: message.purpose, provider: outcome.provider, message_id: outcome.messageId } },
+        context,
+      );
+    },
+  };
+}
+
+export type PhoneDelivery = ReturnType<typeof createPhoneDelivery>;

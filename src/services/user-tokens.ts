@@ -1,0 +1,97 @@
+import { hashToken } from '../crypto/secret-box.js';
+import { GRANT_TYPES } from '../domain/grant-types.js';
+import { newId } from '../domain/ids.js';
+import type { ClientRow } from '../store/repositories/clients.js';
+import type { UserWithConnection } from '../store/repositories/users.js';
+import type { Clients } from './clients.js';
+import type { ServiceDeps } from './context.js';
+import type { Tenant } from './tenants.js';
+import type { Tokens } from './tokens.js';
+import { toUserView } from './users.js';
+
+/** The OIDC scopes a user token may carry for `/userinfo`. */
+export const USER_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
+/** Auth0's MFA API scopes, granted only with the MFA audience (`{issuer}mfa/`). */
+export const MFA_SCOPES = ['enroll', 'read:authenticators', 'remove:authenticators'] as const;
+
+export interface TokenSet {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope?: string;
+  id_token?: string;
+  refresh_token?: string;
+  /** The recovery-code grant returns the user's next recovery code. */
+  recovery_code?: string;
+}
+
+/** `{issuer}userinfo`: the audience of a user token that names no API. */
+export const userinfoAudience = (tenant: Tenant) => `${tenant.issuer}userinfo`;
+/** `{issuer}mfa/`: Auth0's MFA API audience (enroll more authenticators, list, remove). */
+export const mfaAudience = (tenant: Tenant) => `${tenant.issuer}mfa/`;
+
+/** The claims of the id_token and of `/userinfo` for the granted scopes. */
+export function profileClaims(user: UserWithConnection, scopes: readonly string[]): Record<string, unknown> {
+  const view = toUserView(user);
+  const claims: Record<string, unknown> = {};
+  if (scopes.includes('profile')) Object.assign(claims, { name: view.name, nickname: view.nickname, picture: view.picture, updated_at: view.updated_at });
+  if (scopes.includes('email') && view.email !== undefined) Object.assign(claims, { email: view.email, email_verified: view.email_verified });
+  return claims;
+}
+
+/**
+ * Tokens issued to users, by every grant that ends in a user (password, code, refresh, MFA): one place decides
+ * audiences, scopes, id_token and refresh token.
+ */
+export function createUserTokens({ store, clock, random }: ServiceDeps, { tokens, clients }: { tokens: Tokens; clients: Clients }) {
+  const allowsGrant = (client: ClientRow, grantType: string) => clients.grantTypesOf(client).includes(grantType);
+
+  return {
+    /** Requested scopes kept to what a user token may carry for `audience`; `offline_access` only for a client allowed refresh tokens. */
+    grantScopes(tenant: Tenant, client: ClientRow, requested: string[], audience: string | null | undefined): string[] {
+      const allowed: readonly string[] = audience === mfaAudience(tenant) ? [...USER_SCOPES, ...MFA_SCOPES] : USER_SCOPES;
+      return requested.filter((s) => allowed.includes(s) && (s !== 'offline_access' || allowsGrant(client, GRANT_TYPES.refreshToken)));
+    },
+
+    /** Access token (for `/userinfo`, or the MFA API), id_token with `openid`, refresh token with `offline_access`. */
+    async issue(
+      tenant: Tenant,
+      client: ClientRow,
+      user: UserWithConnection,
+      options: { scopes: string[]; audience?: string | null; nonce?: string | undefined; grantType?: string; refreshToken?: false },
+    ): Promise<TokenSet> {
+      const { scopes } = options;
+      const api = options.audience === mfaAudience(tenant) ? mfaAudience(tenant) : undefined;
+      const audience = api ? (scopes.includes('openid') ? [api, userinfoAudience(tenant)] : api) : userinfoAudience(tenant);
+      const access = await tokens.accessToken(tenant, {
+        sub: user.user_id,
+        audience,
+        scope: scopes,
+        azp: client.client_id,
+        ...(options.grantType ? { grantType: options.grantType } : {}),
+      });
+      const set: TokenSet = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn };
+      if (scopes.length > 0) set.scope = scopes.join(' ');
+      if (scopes.includes('openid')) {
+        set.id_token = await tokens.idToken(tenant, { sub: user.user_id, clientId: client.client_id, nonce: options.nonce ?? null, profile: profileClaims(user, scopes) });
+      }
+      if (options.refreshToken !== false && scopes.includes('offline_access')) {
+        const refreshToken = newId.opaqueToken(random);
+        await store.refreshTokens.insert({
+          token_hash: hashToken(refreshToken),
+          tenant_id: tenant.id,
+          client_id: client.client_id,
+          user_id: user.user_id,
+          scope: scopes.join(' '),
+          audience: api ?? null,
+          created_at: clock.now().toISOString(),
+          revoked_at: null,
+        });
+        set.refresh_token = refreshToken;
+      }
+      return set;
+    },
+  };
+}
+
+export type UserTokens = ReturnType<typeof createUserTokens>;
