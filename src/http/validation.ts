@@ -47,6 +47,13 @@ export function describeValidationError(errors: ErrorObject[] | undefined): stri
       return `Missing required property: ${(first.params as { missingProperty: string }).missingProperty}`;
     case 'type':
       return `Expected type ${(first.params as { type: string }).type}${where ? ` on property ${where}` : ''}`;
+    case 'const': {
+      // A union of literals fails once per literal, all at the same place: name every allowed value.
+      const allowed = (errors ?? [])
+        .filter((e) => e.keyword === 'const' && e.instancePath === first.instancePath)
+        .map((e) => JSON.stringify((e.params as { allowedValue: unknown }).allowedValue));
+      return `${where ? `${where}: ` : ''}must be one of ${allowed.join(', ')}`;
+    }
     default:
       return `${where ? `${where}: ` : ''}${first.message ?? 'is invalid'}`;
   }

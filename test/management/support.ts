@@ -59,6 +59,13 @@ export async function storeSnapshot(ctx: Ctx): Promise<Record<string, unknown[]>
     users: await db.selectFrom('users').selectAll().orderBy('user_id').execute(),
     client_grants: await db.selectFrom('client_grants').selectAll().orderBy('id').execute(),
     signing_keys: await db.selectFrom('signing_keys').selectAll().orderBy('kid').execute(),
+    guardian_factors: await db.selectFrom('guardian_factors').selectAll().orderBy('tenant_id').orderBy('name').execute(),
+    guardian_settings: await db.selectFrom('guardian_settings').selectAll().orderBy('tenant_id').execute(),
+    authenticators: await db.selectFrom('authenticators').selectAll().orderBy('id').execute(),
+    mfa_transactions: await db.selectFrom('mfa_transactions').selectAll().orderBy('id').execute(),
+    mfa_challenges: await db.selectFrom('mfa_challenges').selectAll().orderBy('id').execute(),
+    dev_inbox_messages: await db.selectFrom('dev_inbox_messages').selectAll().orderBy('id').execute(),
+    enrollment_tickets: await db.selectFrom('enrollment_tickets').selectAll().orderBy('id').execute(),
   };
 }
 

@@ -11,6 +11,23 @@ import listClients from './clients/list.js';
 import rotateClientSecret from './clients/rotate-secret.js';
 import updateClient from './clients/update.js';
 import listConnections from './connections/list.js';
+import getPhoneMessageTypes from './guardian/get-message-types.js';
+import getPhoneSettings from './guardian/get-phone-settings.js';
+import getMfaPolicies from './guardian/get-policies.js';
+import getSelectedProvider from './guardian/get-selected-provider.js';
+import getTemplates from './guardian/get-templates.js';
+import getTestNumbers from './guardian/get-test-numbers.js';
+import getTwilio from './guardian/get-twilio.js';
+import listGuardianFactors from './guardian/list-factors.js';
+import resetTemplates from './guardian/reset-templates.js';
+import updateGuardianFactor from './guardian/update-factor.js';
+import updatePhoneMessageTypes from './guardian/update-message-types.js';
+import updatePhoneSettings from './guardian/update-phone-settings.js';
+import updateMfaPolicies from './guardian/update-policies.js';
+import updateSelectedProvider from './guardian/update-selected-provider.js';
+import updateTemplates from './guardian/update-templates.js';
+import updateTestNumbers from './guardian/update-test-numbers.js';
+import updateTwilio from './guardian/update-twilio.js';
 import getSigningKey from './keys/get.js';
 import listSigningKeys from './keys/list.js';
 import revokeSigningKey from './keys/revoke.js';
@@ -64,4 +81,22 @@ export const MANAGEMENT_ROUTES: ManagementRoute[] = [
   revokeSigningKey,
   // connections
   listConnections,
+  // guardian (MFA factors; the phone factor's sms/* twins are registered with their phone/* routes)
+  listGuardianFactors,
+  updateGuardianFactor,
+  getPhoneMessageTypes,
+  updatePhoneMessageTypes,
+  getSelectedProvider,
+  updateSelectedProvider,
+  getTwilio,
+  updateTwilio,
+  getTemplates,
+  updateTemplates,
+  resetTemplates,
+  getPhoneSettings,
+  updatePhoneSettings,
+  getTestNumbers,
+  updateTestNumbers,
+  getMfaPolicies,
+  updateMfaPolicies,
 ];
