@@ -1,7 +1,6 @@
 import type { BuiltinSmsUpstream } from '../config/load.js';
-import type { Clock, RandomSource } from '../domain/clock.js';
-import { randomString } from '../domain/ids.js';
 import type { Repositories } from '../store/store.js';
+import type { DevInboxWriter } from './dev-inbox.js';
 import type { PhoneProvider } from './provider.js';
 import { sendTwilioSms } from './twilio-messages.js';
 
@@ -15,9 +14,8 @@ export const BUILTIN_MESSAGE_CAP = 100;
  * it is really sent, still capped.
  */
 export function createBuiltinProvider(deps: {
-  store: Pick<Repositories, 'guardian' | 'devInbox'>;
-  clock: Clock;
-  random: RandomSource;
+  store: Pick<Repositories, 'guardian'>;
+  devInbox: DevInboxWriter;
   upstream: BuiltinSmsUpstream | undefined;
 }): PhoneProvider {
   const name = 'auth0';
@@ -42,17 +40,7 @@ export function createBuiltinProvider(deps: {
         await deps.store.guardian.returnBuiltinMessage(message.tenantId);
         return { ok: false, provider: name, errorCode: result.reachable ? 'provider_error' : 'provider_unreachable', message: result.message };
       }
-      const id = `msg_${randomString(deps.random, 16)}`;
-      await deps.store.devInbox.insert({
-        id,
-        tenant_id: message.tenantId,
-        recipient: message.to,
-        channel: message.channel,
-        purpose: message.purpose,
-        locale: message.locale,
-        body: message.body,
-        created_at: deps.clock.now().toISOString(),
-      });
+      const id = await deps.devInbox(message);
       return { ok: true, provider: name, messageId: id };
     },
   };

@@ -329,11 +329,11 @@ export function createMfa(
       }
       if (!(await guardian.isFactorEnabled(tenant, 'sms'))) throw new OAuthError('invalid_request', 'The phone factor (sms) is not enabled for this tenant.');
       const settings = await guardian.settings(tenant);
-      const channelProblem = phoneDelivery.channelProblem(settings, channel);
-      if (channelProblem) throw new OAuthError('invalid_request', channelProblem);
       if (!input.phone_number) throw new OAuthError('invalid_request', 'Missing required parameter: phone_number');
       const phone = parsePhoneNumber(input.phone_number);
       if (!phone.ok) throw new OAuthError('invalid_request', phone.message);
+      const channelProblem = phoneDelivery.channelProblem(settings, channel, phone.e164);
+      if (channelProblem) throw new OAuthError('invalid_request', channelProblem);
 
       const existing = await store.authenticators.listByUser(tenant.id, user.user_id);
       const confirmed = existing.filter((a) => a.status === 'confirmed');
@@ -448,10 +448,10 @@ export function createMfa(
       }
       if (!(await guardian.isFactorEnabled(tenant, 'sms'))) throw new OAuthError('unsupported_challenge_type', 'The phone factor (sms) is not enabled for this tenant.');
       const settings = await guardian.settings(tenant);
-      const channelProblem = phoneDelivery.channelProblem(settings, channel);
+      const phoneNumber = authenticator.phone_number ?? '';
+      const channelProblem = phoneDelivery.channelProblem(settings, channel, phoneNumber);
       if (channelProblem) throw new OAuthError('unsupported_challenge_type', channelProblem);
 
-      const phoneNumber = authenticator.phone_number ?? '';
       const code = newCode(settings, phoneNumber);
       const challenge = newChallenge(transaction, authenticator.id, channel, 'verification', code, settings);
       await store.transaction(async (tx) => {

@@ -1,4 +1,5 @@
 import { createBuiltinProvider } from '../delivery/builtin.js';
+import { createDevInboxWriter } from '../delivery/dev-inbox.js';
 import type { DeliveryFailure, PhoneProvider } from '../delivery/provider.js';
 import { defaultTemplate } from '../domain/default-templates.js';
 import type { LogType } from '../domain/log-types.js';
@@ -54,13 +55,18 @@ const NOT_YET_AVAILABLE: Record<Exclude<PhoneProviderName, 'auth0'>, string> = {
 
 export function createPhoneDelivery(deps: ServiceDeps, { events }: { events: EventLog }) {
   const { limiter, clock } = deps;
-  const builtin = createBuiltinProvider({ store: deps.store, clock, random: deps.random, upstream: deps.config.builtinSmsUpstream });
+  const devInbox = createDevInboxWriter(deps);
+  const builtin = createBuiltinProvider({ store: deps.store, devInbox, upstream: deps.config.builtinSmsUpstream });
   const providers: Record<PhoneProviderName, PhoneProvider | undefined> = { auth0: builtin, twilio: undefined, 'phone-message-hook': undefined };
 
-  /** Whether the tenant's provider can deliver on `channel` at all (checked before anything is written). */
-  function channelProblem(settings: GuardianSettings, channel: MessageChannel): string | undefined {
+  const isTestNumber = (settings: GuardianSettings, to: string) => settings.testNumbers.some((n) => n.phone_number === to);
+
+  /** Whether a code can go to `to` on `channel` at all (checked before anything is written). */
+  function channelProblem(settings: GuardianSettings, channel: MessageChannel, to: string): string | undefined {
     if (!settings.messageTypes.includes(channel)) return `${channel === 'sms' ? 'SMS' : 'Voice'} messages are not enabled for this tenant.`;
-    if (channel === 'voice' && settings.provider === 'auth0') return 'The built-in phone provider cannot place voice calls: the tenant must select twilio or phone-message-hook for voice.';
+    if (channel === 'voice' && settings.provider === 'auth0' && !isTestNumber(settings, to)) {
+      return 'The built-in phone provider cannot place voice calls: the tenant must select twilio or phone-message-hook for voice.';
+    }
     return undefined;
   }
 
@@ -100,12 +106,6 @@ export function createPhoneDelivery(deps: ServiceDeps, { events }: { events: Eve
         throw new PhoneSendError(reason, channel, text);
       };
 
-      if (settings.testNumbers.some((n) => n.phone_number === to)) {
-        // A test number: the code is the fixed one the tenant listed and nothing leaves Guardline.
-        await events.record(tenant.id, { type: sent, description: 'Test number: no message sent', ...who, details: { authenticator, purpose: message.purpose, provider: 'test-number', test_number: true } }, context);
-        return;
-      }
-
       let body: string;
       try {
         const source = settings.templates[message.purpose] ?? defaultTemplate(message.purpose, channel, message.locale);
@@ -113,6 +113,14 @@ export function createPhoneDelivery(deps: ServiceDeps, { events }: { events: Eve
       } catch (err) {
         if (!(err instanceof TemplateError)) throw err;
         return fail('template_error', settings.provider, `The ${message.purpose} template could not be rendered: ${err.message}`);
+      }
+
+      if (isTestNumber(settings, to)) {
+        // A test number: the code is the fixed one the tenant listed, nothing reaches a provider and the built-in
+        // cap is not touched; the rendered message is kept in the dev inbox so the text (and voice script) can be read.
+        const messageId = await devInbox({ tenantId: tenant.id, to, channel, purpose: message.purpose, locale: message.locale, body });
+        await events.record(tenant.id, { type: sent, description: 'Test number: kept in the dev inbox, not sent', ...who, details: { authenticator, purpose: message.purpose, provider: 'test-number', message_id: messageId } }, context);
+        return;
       }
 
       const provider = providers[settings.provider];

@@ -5,11 +5,15 @@ import type { App, SurfaceOptions } from '../types.js';
 import { resolveTenant } from '../tenant-hook.js';
 import { oauthErrorHandler } from './error-handler.js';
 import jwksRoute from './jwks.js';
+import associateRoute from './mfa/associate.js';
+import challengeRoute from './mfa/challenge.js';
+import deleteAuthenticatorRoute from './mfa/delete-authenticator.js';
+import listAuthenticatorsRoute from './mfa/list-authenticators.js';
 import openidConfigurationRoute from './openid-configuration.js';
 import tokenRoute from './token.js';
 import userinfoRoute from './userinfo.js';
 
-/** `/oauth/token`, `/userinfo`, `/.well-known/*` (OAuth error shape), and the login pages inside it (HTML). */
+/** `/oauth/token`, `/userinfo`, `/.well-known/*`, the MFA API `/mfa/*` (OAuth error shape), and the login pages inside it (HTML). */
 export const authSurface: FastifyPluginAsync<SurfaceOptions> = async (instance, { services }) => {
   const app = instance as unknown as App;
   app.setErrorHandler(oauthErrorHandler);
@@ -25,5 +29,9 @@ export const authSurface: FastifyPluginAsync<SurfaceOptions> = async (instance, 
   userinfoRoute(app, services);
   openidConfigurationRoute(app, services);
   jwksRoute(app, services);
+  listAuthenticatorsRoute(app, services);
+  associateRoute(app, services);
+  challengeRoute(app, services);
+  deleteAuthenticatorRoute(app, services);
   await app.register(loginSurface, { services });
 };

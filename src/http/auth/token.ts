@@ -20,6 +20,7 @@ export default function tokenRoute(app: App, services: Services) {
           scope: Type.Optional(Type.String()),
           id_token: Type.Optional(Type.String()),
           refresh_token: Type.Optional(Type.String()),
+          recovery_code: Type.Optional(Type.String()),
         }),
         '4xx': OAuthErrorBody,
       },

@@ -1,0 +1,26 @@
+import type { Clock, RandomSource } from '../domain/clock.js';
+import { createLogIdGenerator } from '../domain/ids.js';
+import type { Repositories } from '../store/store.js';
+import type { PhoneMessage } from './provider.js';
+
+/** Writes messages to a tenant's dev inbox. Ids sort by time (as log ids do), so "newest first" is exact within a process. */
+export function createDevInboxWriter(deps: { store: Pick<Repositories, 'devInbox'>; clock: Clock; random: RandomSource }) {
+  const nextId = createLogIdGenerator(deps.random);
+  return async (message: PhoneMessage): Promise<string> => {
+    const at = deps.clock.now();
+    const id = `msg_${nextId(at)}`;
+    await deps.store.devInbox.insert({
+      id,
+      tenant_id: message.tenantId,
+      recipient: message.to,
+      channel: message.channel,
+      purpose: message.purpose,
+      locale: message.locale,
+      body: message.body,
+      created_at: at.toISOString(),
+    });
+    return id;
+  };
+}
+
+export type DevInboxWriter = ReturnType<typeof createDevInboxWriter>;

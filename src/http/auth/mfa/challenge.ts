@@ -1,0 +1,39 @@
+import { Type } from '@sinclair/typebox';
+import type { Services } from '../../../services/index.js';
+import { OAuthErrorBody } from '../../schemas.js';
+import { requestContext, type App } from '../../types.js';
+import { authenticateClient } from '../client-auth.js';
+import { messageLocale } from './request.js';
+
+const ChallengeBody = Type.Object(
+  {
+    client_id: Type.Optional(Type.String({ maxLength: 256 })),
+    client_secret: Type.Optional(Type.String({ maxLength: 512 })),
+    mfa_token: Type.Optional(Type.String({ maxLength: 4096 })),
+    challenge_type: Type.Optional(Type.String({ maxLength: 64 })),
+    authenticator_id: Type.Optional(Type.String({ maxLength: 128 })),
+    oob_channel: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: true },
+);
+
+/** POST /mfa/challenge — sends a new code to the user's enrolled phone (JSON or form body). */
+export default function challengeRoute(app: App, services: Services) {
+  app.post('/mfa/challenge', {
+    schema: {
+      summary: 'Challenge an enrolled SMS or voice authenticator',
+      body: ChallengeBody,
+      response: {
+        200: Type.Object({ challenge_type: Type.Literal('oob'), oob_code: Type.String(), binding_method: Type.Literal('prompt') }),
+        '4xx': OAuthErrorBody,
+        503: OAuthErrorBody,
+      },
+    },
+    handler: async (request, reply) => {
+      const client = await authenticateClient(services, request, request.body);
+      const result = await services.mfa.challenge(request.tenant, client, request.body, messageLocale(request), requestContext(request));
+      reply.header('cache-control', 'no-store');
+      return result;
+    },
+  });
+}
