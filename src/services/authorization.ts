@@ -57,7 +57,9 @@ export type AuthorizeOutcome =
 
 export type LoginOutcome =
   | { kind: 'redirect'; location: string }
-  | { kind: 'wrong_credentials' | 'blocked' };
+  | { kind: 'wrong_credentials' | 'blocked' }
+  /** A second factor is due and the login page cannot ask for it yet (Universal Login MFA screens come later). */
+  | { kind: 'mfa_unavailable' };
 
 /** base64url(SHA-256(verifier)) compared in constant time with the stored S256 challenge. */
 function verifyPkce(challenge: string, verifier: string): boolean {
@@ -307,7 +309,16 @@ export function createAuthorization(
       if (!check.ok) return { kind: check.reason };
       const user = check.user;
 
-      // The password is proven: a second factor, when required, is asked for here, before a code exists.
+      // The password is proven: a second factor, when due, must come before a code exists. The page cannot ask for
+      // one yet, so the login stops here rather than skipping the second factor.
+      if (await secondFactor.isRequired(tenant, user.user_id)) {
+        await events.record(
+          tenant.id,
+          { type: 'f', description: 'Multifactor authentication required: not available on this login page', clientId: client.client_id, clientName: client.name, userId: user.user_id, userName: userName(user), connection: user.connection_name },
+          context,
+        );
+        return { kind: 'mfa_unavailable' };
+      }
 
       const code = newId.opaqueToken(random);
       const now = clock.now();

@@ -45,6 +45,8 @@ export default function loginRoute(app: App, services: Services) {
           return again('login.error.wrong_credentials');
         case 'blocked':
           return again('login.error.blocked');
+        case 'mfa_unavailable':
+          return sendPage(reply, 403, errorPage(authz.locale, 'error.mfa_unavailable'));
       }
     },
   });
