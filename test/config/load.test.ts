@@ -85,6 +85,34 @@ describe('configuration', () => {
     ]);
   });
 
+  it('reads the built-in provider upstream only when complete and well-formed', () => {
+    const sid = `AC${'0123456789abcdef'.repeat(2)}`;
+    const complete = { GUARDLINE_BUILTIN_SMS_TWILIO_ACCOUNT_SID: sid, GUARDLINE_BUILTIN_SMS_TWILIO_AUTH_TOKEN: 'token', GUARDLINE_BUILTIN_SMS_TWILIO_FROM: '+14155550100' };
+    expect(loadConfig({}).builtinSmsUpstream).toBeUndefined();
+    expect(loadConfig(complete).builtinSmsUpstream).toEqual({ accountSid: sid, authToken: 'token', from: '+14155550100', apiUrl: 'https://api.twilio.com' });
+    const service = `MG${'f'.repeat(32)}`;
+    expect(loadConfig({ ...complete, GUARDLINE_BUILTIN_SMS_TWILIO_FROM: service, GUARDLINE_BUILTIN_SMS_TWILIO_API_URL: 'http://127.0.0.1:8080/' }).builtinSmsUpstream).toEqual({
+      accountSid: sid,
+      authToken: 'token',
+      from: service,
+      apiUrl: 'http://127.0.0.1:8080',
+    });
+    const together = 'GUARDLINE_BUILTIN_SMS_TWILIO_ACCOUNT_SID, GUARDLINE_BUILTIN_SMS_TWILIO_AUTH_TOKEN and GUARDLINE_BUILTIN_SMS_TWILIO_FROM must be set together';
+    expect(problemsOf({ GUARDLINE_BUILTIN_SMS_TWILIO_ACCOUNT_SID: sid })).toEqual([together]);
+    expect(problemsOf({ ...complete, GUARDLINE_BUILTIN_SMS_TWILIO_AUTH_TOKEN: '' })).toEqual([together]);
+    expect(problemsOf({ ...complete, GUARDLINE_BUILTIN_SMS_TWILIO_ACCOUNT_SID: 'AC123' })).toEqual([
+      'GUARDLINE_BUILTIN_SMS_TWILIO_ACCOUNT_SID: a Twilio Account SID (AC followed by 32 hex characters)',
+    ]);
+    for (const from of ['4155550100', '+0123', `MG${'f'.repeat(31)}`, 'Guardline']) {
+      expect(problemsOf({ ...complete, GUARDLINE_BUILTIN_SMS_TWILIO_FROM: from })).toEqual([
+        'GUARDLINE_BUILTIN_SMS_TWILIO_FROM: an E.164 number (+14155550100) or a Messaging Service SID (MG…)',
+      ]);
+    }
+    expect(problemsOf({ ...complete, GUARDLINE_BUILTIN_SMS_TWILIO_API_URL: 'https://api.twilio.com/2010-04-01' })).toEqual([
+      'GUARDLINE_BUILTIN_SMS_TWILIO_API_URL: an http(s) origin without a path',
+    ]);
+  });
+
   it('reads an optional JSON file, with the environment winning, and refuses unknown keys', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'guardline-config-'));
     const file = path.join(dir, 'guardline.json');
