@@ -193,8 +193,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     if (!/^(\+[1-9]\d{1,14}|MG[0-9a-fA-F]{32})$/.test(upstreamFrom)) problems.push('GUARDLINE_BUILTIN_SMS_TWILIO_FROM: an E.164 number (+14155550100) or a Messaging Service SID (MG…)');
     if (!/^https?:\/\/[^/]+\/?$/.test(upstreamApiUrl)) problems.push('GUARDLINE_BUILTIN_SMS_TWILIO_API_URL: an http(s) origin without a path');
     builtinSmsUpstream = { accountSid: upstreamSid, authToken: upstreamToken, from: upstreamFrom, apiUrl: upstreamApiUrl.replace(/\/$/, '') };
-  } else if (upstreamSid || upstreamToken || upstreamFrom) {
-    problems.push('GUARDLINE_BUILTIN_SMS_TWILIO_ACCOUNT_SID, GUARDLINE_BUILTIN_SMS_TWILIO_AUTH_TOKEN and GUARDLINE_BUILTIN_SMS_TWILIO_FROM must be set together');
+  } else if (upstreamSid || upstreamToken || upstreamFrom || get('GUARDLINE_BUILTIN_SMS_TWILIO_API_URL')) {
+    problems.push('GUARDLINE_BUILTIN_SMS_TWILIO_ACCOUNT_SID, GUARDLINE_BUILTIN_SMS_TWILIO_AUTH_TOKEN and GUARDLINE_BUILTIN_SMS_TWILIO_FROM must be set together (GUARDLINE_BUILTIN_SMS_TWILIO_API_URL only with them)');
   }
 
   if (problems.length > 0) throw new ConfigError(problems);

@@ -98,6 +98,9 @@ export function createPhoneDelivery(deps: ServiceDeps, { events }: { events: Eve
       const sent: LogType = channel === 'sms' ? 'gd_send_sms' : 'gd_send_voice';
       const failed: LogType = channel === 'sms' ? 'gd_send_sms_failure' : 'gd_send_voice_failure';
       const fail = async (reason: SendRefusal, provider: string, text: string): Promise<never> => {
+        // Nothing left Guardline, so the attempt does not count against the user's sends (a provider outage must not
+        // lock users out for hours). An unreachable upstream may have delivered after all: that one still counts.
+        if (reason !== 'provider_unreachable') await limiter.refund(PHONE_LIMITS.sends, `${tenant.id}:${user.id}`);
         await events.record(
           tenant.id,
           { type: failed, description: text, ...who, details: { authenticator, purpose: message.purpose, provider, provider_error: { errorCode: reason, message: text } } },

@@ -97,8 +97,10 @@ describe('configuration', () => {
       from: service,
       apiUrl: 'http://127.0.0.1:8080',
     });
-    const together = 'GUARDLINE_BUILTIN_SMS_TWILIO_ACCOUNT_SID, GUARDLINE_BUILTIN_SMS_TWILIO_AUTH_TOKEN and GUARDLINE_BUILTIN_SMS_TWILIO_FROM must be set together';
+    const together =
+      'GUARDLINE_BUILTIN_SMS_TWILIO_ACCOUNT_SID, GUARDLINE_BUILTIN_SMS_TWILIO_AUTH_TOKEN and GUARDLINE_BUILTIN_SMS_TWILIO_FROM must be set together (GUARDLINE_BUILTIN_SMS_TWILIO_API_URL only with them)';
     expect(problemsOf({ GUARDLINE_BUILTIN_SMS_TWILIO_ACCOUNT_SID: sid })).toEqual([together]);
+    expect(problemsOf({ GUARDLINE_BUILTIN_SMS_TWILIO_API_URL: 'http://127.0.0.1:8080' })).toEqual([together]);
     expect(problemsOf({ ...complete, GUARDLINE_BUILTIN_SMS_TWILIO_AUTH_TOKEN: '' })).toEqual([together]);
     expect(problemsOf({ ...complete, GUARDLINE_BUILTIN_SMS_TWILIO_ACCOUNT_SID: 'AC123' })).toEqual([
       'GUARDLINE_BUILTIN_SMS_TWILIO_ACCOUNT_SID: a Twilio Account SID (AC followed by 32 hex characters)',

@@ -211,6 +211,31 @@ describe.each(DIALECTS)('built-in provider (%s)', (dialect) => {
       expect((await oobExchange(ctx(), actors.clientAuth, token, retry.json().oob_code, await fromFake(phone))).statusCode).toBe(200);
     });
 
+    it("a refused send does not use up the user's sends; an unreachable upstream (maybe delivered) does", async () => {
+      await enablePhoneFactor(ctx());
+      const actors = await mfaActors(ctx());
+      const phone = number(3);
+      await enroll(ctx(), actors, phone, () => fromFake(phone)); // 1 of the user's 10 sends
+      const token = await passwordForMfaToken(ctx(), actors);
+      for (let i = 0; i < 12; i++) {
+        fake.failNext('http500');
+        expect((await challenge(ctx(), actors, token)).statusCode).toBe(503);
+      }
+      // the 12 failures cost nothing: 9 sends are left, then the bucket is empty
+      for (let i = 0; i < 9; i++) expect((await challenge(ctx(), actors, token)).statusCode).toBe(200);
+      expect((await challenge(ctx(), actors, token)).statusCode).toBe(429);
+
+      const other = await mfaActors(ctx());
+      const otherPhone = number(4);
+      await enroll(ctx(), other, otherPhone, () => fromFake(otherPhone)); // 1 of 10
+      const otherToken = await passwordForMfaToken(ctx(), other);
+      for (let i = 0; i < 9; i++) {
+        fake.failNext('close');
+        expect((await challenge(ctx(), other, otherToken)).statusCode).toBe(503);
+      }
+      expect((await challenge(ctx(), other, otherToken)).statusCode).toBe(429);
+    });
+
     it('is still capped: the 100th message goes upstream, the 101st never leaves', async () => {
       await enablePhoneFactor(ctx());
       const actors = await mfaActors(ctx());
