@@ -40,6 +40,9 @@ export const MANAGEMENT_SCOPES = [
   'delete:authentication_methods',
   'read:mfa_policies',
   'update:mfa_policies',
+  // Guardline extension: the built-in phone provider's dev inbox (message bodies carry codes).
+  'read:dev_inbox',
+  'delete:dev_inbox',
   'read:phone_providers',
   'create:phone_providers',
   'update:phone_providers',

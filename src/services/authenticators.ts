@@ -124,6 +124,36 @@ export function createAuthenticators({ store, clock, random, secretBox }: Servic
     );
   }
 
+  /**
+   * A new recovery code for the user (Auth0's `recovery-code-regeneration` and the recovery grant): replaces
+   * the old one, or creates the recovery-code authenticator. Returned once; only its hash is kept.
+   */
+  async function regenerateRecoveryCode(tenant: Tenant, userId: string, tx: Pick<Repositories, 'authenticators'> = store): Promise<string> {
+    const code = generateRecoveryCode(random);
+    const existing = (await tx.authenticators.listByUser(tenant.id, userId)).find((a) => a.type === 'recovery-code');
+    if (existing) {
+      await tx.authenticators.update(tenant.id, existing.id, { secret_hash: hashCode(recoveryKey, existing.id, code) });
+      return code;
+    }
+    const id = newDeviceId(random);
+    const at = nowIso();
+    await tx.authenticators.insert({
+      id,
+      tenant_id: tenant.id,
+      user_id: userId,
+      type: 'recovery-code',
+      status: 'confirmed',
+      phone_number: null,
+      preferred_method: null,
+      name: null,
+      secret_hash: hashCode(recoveryKey, id, code),
+      created_at: at,
+      enrolled_at: at,
+      last_auth_at: null,
+    });
+    return code;
+  }
+
   return {
     /** Constant-time check of a (normalised) recovery code against the user's recovery-code authenticator. */
     recoveryCodeMatches: (row: AuthenticatorRow, code: string) => row.secret_hash !== null && codeMatches(recoveryKey, row.id, code, row.secret_hash),
@@ -139,39 +169,13 @@ export function createAuthenticators({ store, clock, random, secretBox }: Servic
       return kindMatches ? row : undefined;
     },
 
-    /**
-     * A new recovery code for the user (Auth0's `recovery-code-regeneration` and the recovery grant): replaces
-     * the old one, or creates the recovery-code authenticator. Returned once; only its hash is kept.
-     */
-    async regenerateRecoveryCode(tenant: Tenant, userId: string, tx: Pick<Repositories, 'authenticators'> = store): Promise<string> {
-      const code = generateRecoveryCode(random);
-      const existing = (await tx.authenticators.listByUser(tenant.id, userId)).find((a) => a.type === 'recovery-code');
-      if (existing) {
-        await tx.authenticators.update(tenant.id, existing.id, { secret_hash: hashCode(recoveryKey, existing.id, code) });
-        return code;
-      }
-      const id = newDeviceId(random);
-      const at = nowIso();
-      await tx.authenticators.insert({
-        id,
-        tenant_id: tenant.id,
-        user_id: userId,
-        type: 'recovery-code',
-        status: 'confirmed',
-        phone_number: null,
-        preferred_method: null,
-        name: null,
-        secret_hash: hashCode(recoveryKey, id, code),
-        created_at: at,
-        enrolled_at: at,
-        last_auth_at: null,
-      });
-      return code;
-    },
+    regenerateRecoveryCode,
 
     /**
      * An administrator adds a phone for a user (`POST /users/{id}/authentication-methods`): confirmed at once,
-     * as in Auth0. One phone per user, as the MFA API enrolls.
+     * as in Auth0. One phone per user, as the MFA API enrolls. An enrollment the user started and never
+     * confirmed (a pending phone, and the pending recovery code that came with it) is replaced, as
+     * `/mfa/associate` replaces it; only a confirmed phone is a conflict (same number) or the limit.
      */
     async addPhone(
       tenant: Tenant,
@@ -181,9 +185,6 @@ export function createAuthenticators({ store, clock, random, secretBox }: Servic
     ): Promise<AuthenticationMethodView> {
       const parsed = parsePhoneNumber(input.phone_number);
       if (!parsed.ok) throw new ValidationError(`phone_number: ${parsed.message}`);
-      const existing = (await store.authenticators.listByUser(tenant.id, userId)).filter((a) => a.type === 'phone');
-      if (existing.some((a) => a.phone_number === parsed.e164)) throw new ConflictError('authentication_method', 'Authentication method already exists');
-      if (existing.some((a) => a.status === 'confirmed')) throw new ConflictError('authentication_method_limit', 'You reached the limit of entities of this type for this user');
       const at = nowIso();
       const row: AuthenticatorRow = {
         id: newDeviceId(random),
@@ -200,7 +201,11 @@ export function createAuthenticators({ store, clock, random, secretBox }: Servic
         last_auth_at: null,
       };
       await store.transaction(async (tx) => {
-        for (const pending of existing) await tx.authenticators.delete(tenant.id, pending.id);
+        const existing = await tx.authenticators.listByUser(tenant.id, userId);
+        const confirmedPhones = existing.filter((a) => a.type === 'phone' && a.status === 'confirmed');
+        if (confirmedPhones.some((a) => a.phone_number === parsed.e164)) throw new ConflictError('authentication_method', 'Authentication method already exists');
+        if (confirmedPhones.length > 0) throw new ConflictError('authentication_method_limit', 'You reached the limit of entities of this type for this user');
+        for (const pending of existing.filter((a) => a.status === 'pending')) await tx.authenticators.delete(tenant.id, pending.id);
         await tx.authenticators.insert(row);
         await events.record(
           tenant.id,
@@ -217,11 +222,54 @@ export function createAuthenticators({ store, clock, random, secretBox }: Servic
       return authenticationMethodView(row);
     },
 
-    /** Removes one authenticator of the user (both channels of a phone); `gd_unenroll`. */
+    /**
+     * `POST /users/{id}/recovery-code-regeneration`: a new recovery code for a user enrolled with a phone
+     * (replacing the old one, or creating one when the user has none), written as `gd_update_device_account`.
+     * A user without a confirmed phone gets none: a recovery code alone would leave them "enrolled" with
+     * nothing to be challenged on.
+     */
+    async resetRecoveryCode(tenant: Tenant, userId: string, context: RequestContext): Promise<string> {
+      return store.transaction(async (tx) => {
+        const rows = await tx.authenticators.listByUser(tenant.id, userId);
+        if (!rows.some((a) => a.type === 'phone' && a.status === 'confirmed')) {
+          throw new NotFoundError('authenticator', 'The user has no confirmed phone enrollment, so no recovery code can be generated');
+        }
+        const code = await regenerateRecoveryCode(tenant, userId, tx);
+        const recovery = (await tx.authenticators.listByUser(tenant.id, userId)).find((a) => a.type === 'recovery-code')!;
+        // One left pending by an unfinished enrollment belongs to the confirmed phone now.
+        if (recovery.status !== 'confirmed') await tx.authenticators.update(tenant.id, recovery.id, { status: 'confirmed', enrolled_at: recovery.enrolled_at ?? nowIso() });
+        await events.record(
+          tenant.id,
+          {
+            type: 'gd_update_device_account',
+            description: 'Recovery code regenerated through the Management API',
+            userId,
+            details: { authenticator: { id: recovery.id, type: 'recovery-code' }, updated_by: 'management_api' },
+          },
+          context,
+          tx,
+        );
+        return code;
+      });
+    },
+
+    /**
+     * Removes one authenticator of the user (both channels of a phone); `gd_unenroll`. Removing the user's last
+     * confirmed phone removes the recovery code too (its own `gd_unenroll`), as deleting an Auth0 Guardian
+     * enrollment does: a recovery code alone would keep the user "enrolled" with no factor to be challenged on
+     * and no way to enroll again with an mfa_token.
+     */
     async remove(tenant: Tenant, row: AuthenticatorRow, context: RequestContext): Promise<void> {
       await store.transaction(async (tx) => {
         if (!(await tx.authenticators.delete(tenant.id, row.id))) throw new NotFoundError('authenticator', 'Authenticator not found');
         await unenrollEvent(tenant, row, context, tx);
+        if (row.type !== 'phone') return;
+        const rest = await tx.authenticators.listByUser(tenant.id, row.user_id);
+        if (rest.some((a) => a.type === 'phone' && a.status === 'confirmed')) return;
+        for (const recovery of rest.filter((a) => a.type === 'recovery-code')) {
+          await tx.authenticators.delete(tenant.id, recovery.id);
+          await unenrollEvent(tenant, recovery, context, tx);
+        }
       });
     },
 

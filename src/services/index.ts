@@ -3,6 +3,8 @@ import { createAuthorization } from './authorization.js';
 import type { ServiceDeps } from './context.js';
 import { createClientGrants } from './client-grants.js';
 import { createClients } from './clients.js';
+import { createDevInbox } from './dev-inbox.js';
+import { createEnrollmentTickets } from './enrollment-tickets.js';
 import { createEventLog } from './events.js';
 import { createGuardian } from './guardian.js';
 import { createMfa } from './mfa.js';
@@ -40,6 +42,8 @@ export function buildServices(deps: ServiceDeps) {
     authenticators,
     phoneDelivery,
     mfa,
+    enrollmentTickets: createEnrollmentTickets(deps),
+    devInbox: createDevInbox(deps),
     authorization: createAuthorization(deps, { users, clients, clientGrants, tokens, userTokens, events, secondFactor: mfa.secondFactor }),
   };
 }

@@ -1,5 +1,10 @@
 import type { Services } from '../../../services/index.js';
 import type { App } from '../../types.js';
+import createAuthenticationMethod from './authentication-methods/create.js';
+import deleteAllAuthenticationMethods from './authentication-methods/delete-all.js';
+import deleteAuthenticationMethod from './authentication-methods/delete.js';
+import getAuthenticationMethod from './authentication-methods/get.js';
+import listAuthenticationMethods from './authentication-methods/list.js';
 import createClientGrant from './client-grants/create.js';
 import deleteClientGrant from './client-grants/delete.js';
 import listClientGrants from './client-grants/list.js';
@@ -11,6 +16,14 @@ import listClients from './clients/list.js';
 import rotateClientSecret from './clients/rotate-secret.js';
 import updateClient from './clients/update.js';
 import listConnections from './connections/list.js';
+import clearDevInbox from './dev-inbox/clear.js';
+import listDevInbox from './dev-inbox/list.js';
+import createEnrollmentTicket from './enrollments/create-ticket.js';
+import deleteUserAuthenticators from './enrollments/delete-for-user.js';
+import deleteEnrollment from './enrollments/delete.js';
+import getEnrollment from './enrollments/get.js';
+import listUserEnrollments from './enrollments/list-for-user.js';
+import regenerateRecoveryCode from './enrollments/regenerate-recovery-code.js';
 import getPhoneMessageTypes from './guardian/get-message-types.js';
 import getPhoneSettings from './guardian/get-phone-settings.js';
 import getMfaPolicies from './guardian/get-policies.js';
@@ -99,4 +112,20 @@ export const MANAGEMENT_ROUTES: ManagementRoute[] = [
   updateTestNumbers,
   getMfaPolicies,
   updateMfaPolicies,
+  // guardian enrollments and users' authenticators
+  getEnrollment,
+  deleteEnrollment,
+  createEnrollmentTicket,
+  listUserEnrollments,
+  deleteUserAuthenticators,
+  regenerateRecoveryCode,
+  // users' authentication methods
+  listAuthenticationMethods,
+  getAuthenticationMethod,
+  createAuthenticationMethod,
+  deleteAllAuthenticationMethods,
+  deleteAuthenticationMethod,
+  // dev inbox (Guardline extension)
+  listDevInbox,
+  clearDevInbox,
 ];
