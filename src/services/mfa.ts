@@ -36,7 +36,7 @@ export const MFA_TOKEN_SECONDS = 600;
 /** Who calls an `/mfa/*` endpoint: the mfa_token of a password login, or an access token for the MFA API. */
 export type MfaCaller =
   | { kind: 'mfa_token'; transaction: MfaTransactionRow; user: UserWithConnection }
-  | { kind: 'access_token'; token: string; user: UserWithConnection; scopes: string[]; clientId: string };
+  | { kind: 'access_token'; token: string; user: UserWithConnection; scopes: string[]; clientId: string; expiresAt: Date };
 
 export interface AssociateInput {
   authenticator_types: string[];
@@ -112,7 +112,12 @@ export function createMfa(
   async function resolveTransaction(tenant: Tenant, token: string): Promise<MfaTransactionRow> {
     const transaction = await store.mfa.findTransactionByTokenHash(tenant.id, hashToken(token));
     if (!transaction) {
-      if (looksLikeJwt(token)) await verifyMfaAccessToken(tenant, token); // an expired access token says so
+      if (looksLikeJwt(token)) {
+        // An expired access token says so; the status is the endpoint's (the Bearer endpoints make it 401).
+        await verifyMfaAccessToken(tenant, token).catch((err: unknown) => {
+          throw err instanceof OAuthError ? new OAuthError(err.error, err.description) : err;
+        });
+      }
       throw new OAuthError('invalid_grant', 'Malformed mfa_token');
     }
     if (isExpired(transaction.expires_at)) throw new OAuthError('expired_token', 'mfa_token is expired');
@@ -131,9 +136,11 @@ export function createMfa(
 
   /**
    * An MFA API access token enrolling another authenticator gets a transaction of its own (keyed by the
-   * token's hash) so its challenges are bound like any other; it lives as long as the token.
+   * token's hash) so its challenges are bound like any other; it lives no longer than the token, and at most
+   * as long as an mfa_token.
    */
-  async function transactionForAccessToken(tenant: Tenant, caller: Extract<MfaCaller, { kind: 'access_token' }>, expiresAt: Date): Promise<MfaTransactionRow> {
+  async function transactionForAccessToken(tenant: Tenant, caller: Extract<MfaCaller, { kind: 'access_token' }>): Promise<MfaTransactionRow> {
+    const expiresAt = new Date(Math.min(caller.expiresAt.getTime(), now().getTime() + MFA_TOKEN_SECONDS * 1000));
     const tokenHash = hashToken(caller.token);
     const existing = await store.mfa.findTransactionByTokenHash(tenant.id, tokenHash);
     if (existing) return existing;
@@ -166,6 +173,16 @@ export function createMfa(
     if (!user) throw new OAuthError('invalid_grant', 'Malformed mfa_token');
     if (user.blocked === 1) throw new OAuthError('unauthorized', 'user is blocked', { statusCode: 401 });
     return user;
+  }
+
+  /**
+   * A code is only worth sending to an application that can exchange it: one without the mfa-oob grant gets
+   * `unauthorized_client` before a message goes out (an SMS nobody can use is cost, and a pumping vector).
+   */
+  function requireOobGrant(client: ClientRow | undefined) {
+    if (!client || !clients.grantTypesOf(client).includes(GRANT_TYPES.mfaOob)) {
+      throw new OAuthError('unauthorized_client', `Grant type '${GRANT_TYPES.mfaOob}' not allowed for the client.`);
+    }
   }
 
   function requireScope(caller: MfaCaller, scope: 'enroll' | 'read:authenticators' | 'remove:authenticators') {
@@ -289,7 +306,9 @@ export function createMfa(
         const verified = await verifyMfaAccessToken(tenant, bearer);
         const user = verified.payload.sub ? await users.find(tenant, verified.payload.sub) : undefined;
         if (!user) throw new OAuthError('invalid_grant', 'Malformed mfa_token', { statusCode: 401 });
-        return { kind: 'access_token', token: bearer, user, scopes: verified.scopes, clientId: verified.payload.azp ?? '' };
+        if (user.blocked === 1) throw new OAuthError('unauthorized', 'user is blocked', { statusCode: 401 });
+        const expiresAt = new Date((verified.payload.exp ?? 0) * 1000);
+        return { kind: 'access_token', token: bearer, user, scopes: verified.scopes, clientId: verified.payload.azp ?? '', expiresAt };
       }
       let transaction: MfaTransactionRow;
       try {
@@ -300,6 +319,8 @@ export function createMfa(
       }
       const user = await users.find(tenant, transaction.user_id);
       if (!user) throw new OAuthError('invalid_grant', 'Malformed mfa_token', { statusCode: 401 });
+      // A user blocked after the password step neither lists, enrolls nor removes anything.
+      if (user.blocked === 1) throw new OAuthError('unauthorized', 'user is blocked', { statusCode: 401 });
       return { kind: 'mfa_token', transaction, user };
     },
 
@@ -319,6 +340,7 @@ export function createMfa(
       requireScope(caller, 'enroll');
       const user = caller.user;
       if (user.blocked === 1) throw new OAuthError('unauthorized', 'user is blocked', { statusCode: 401 });
+      requireOobGrant(await clients.find(tenant, caller.kind === 'mfa_token' ? caller.transaction.client_id : caller.clientId));
       if (!input.authenticator_types.includes('oob')) {
         throw new OAuthError('invalid_request', 'authenticator_types: only "oob" (SMS and voice) authenticators can be enrolled');
       }
@@ -340,7 +362,7 @@ export function createMfa(
       if (caller.kind === 'mfa_token' && confirmed.length > 0) throw new OAuthError('access_denied', 'User is already enrolled.');
       if (confirmed.some((a) => a.type === 'phone')) throw new OAuthError('access_denied', 'User already has a phone authenticator: remove it before enrolling another.');
 
-      const transaction = caller.kind === 'mfa_token' ? caller.transaction : await transactionForAccessToken(tenant, caller, new Date(now().getTime() + MFA_TOKEN_SECONDS * 1000));
+      const transaction = caller.kind === 'mfa_token' ? caller.transaction : await transactionForAccessToken(tenant, caller);
       if (caller.kind === 'mfa_token' && transaction.user_id !== user.user_id) throw new OAuthError('invalid_grant', 'Malformed mfa_token');
       const firstEnrollment = confirmed.length === 0;
       const withRecoveryCode = firstEnrollment && (await guardian.isFactorEnabled(tenant, 'recovery-code'));
@@ -415,6 +437,7 @@ export function createMfa(
 
     /** `POST /mfa/challenge`: a new code to an enrolled phone, by SMS or voice. */
     async challenge(tenant: Tenant, client: ClientRow, input: ChallengeInput, locale: TemplateLocale, context: RequestContext) {
+      requireOobGrant(client);
       if (!input.mfa_token) throw new OAuthError('invalid_request', 'Missing required parameter: mfa_token');
       if (!input.challenge_type) throw new OAuthError('invalid_request', 'Missing required parameter: challenge_type');
       const transaction = await resolveTransaction(tenant, input.mfa_token);
@@ -557,6 +580,8 @@ export function createMfa(
         user = opened.user;
         const { transaction } = opened;
         if (!input.recovery_code) throw new OAuthError('invalid_request', 'Missing required parameter: recovery_code', { statusCode: 400 });
+        // Turning the factor off takes the codes already issued out of use (they come back if it is turned on again).
+        if (!(await guardian.isFactorEnabled(tenant, 'recovery-code'))) throw new OAuthError('invalid_grant', 'Recovery codes are not enabled for this tenant.');
         const recovery = (await store.authenticators.listByUser(tenant.id, user.user_id)).find((a) => a.type === 'recovery-code' && a.status === 'confirmed');
         if (!recovery || recovery.secret_hash === null) throw new OAuthError('invalid_grant', 'The user has no recovery code.');
 

@@ -1,7 +1,9 @@
 import type { LightMyRequestResponse } from 'fastify';
+import { hashToken } from '../../src/crypto/secret-box.js';
 import { GRANT_TYPES } from '../../src/domain/grant-types.js';
 import type { MfaPolicy, PhoneMessageType, TestNumber } from '../../src/services/guardian.js';
 import type { Tenant } from '../../src/services/tenants.js';
+import { mfaAudience } from '../../src/services/user-tokens.js';
 import { PASSWORD, createClient, createUser, tokenRequest } from '../auth/helpers.js';
 import type { TestContext } from '../support/harness.js';
 
@@ -96,4 +98,61 @@ export async function enrollPhone(ctx: TestContext, actors: Awaited<ReturnType<t
   const list = await mfaApi(ctx, 'GET', '/mfa/authenticators', { bearer: (await passwordForMfaToken(ctx, actors)) });
   const ids = (list.json() as Array<{ id: string }>).map((a) => a.id);
   return { smsId: ids.find((id) => id.startsWith('sms|'))!, recoveryCode: associate.json().recovery_codes?.[0] as string | undefined };
+}
+
+/** A wrong code that is certainly not `code`. */
+export const wrongCode = (code: string) => (code === '000000' ? '111111' : '000000');
+
+/** POST /mfa/associate for an SMS (default) authenticator. */
+export function associate(ctx: TestContext, bearer: string | undefined, payload: Json = { authenticator_types: ['oob'], oob_channels: ['sms'], phone_number: US_MOBILE }, host?: string) {
+  return mfaApi(ctx, 'POST', '/mfa/associate', { ...(bearer !== undefined ? { bearer } : {}), payload, ...(host ? { host } : {}) });
+}
+
+/** POST /mfa/challenge with the client's credentials and `challenge_type: "oob"` unless overridden. */
+export function challenge(ctx: TestContext, clientAuth: Record<string, string>, mfaToken: string | undefined, extra: Record<string, string> = {}, host?: string) {
+  return mfaApi(ctx, 'POST', '/mfa/challenge', {
+    payload: { ...clientAuth, challenge_type: 'oob', ...(mfaToken !== undefined ? { mfa_token: mfaToken } : {}), ...extra },
+    ...(host ? { host } : {}),
+  });
+}
+
+/** The stored challenge of an oob_code (its `consumed_at` says whether it was used). */
+export function challengeOf(ctx: TestContext, oobCode: string, tenant: Tenant = ctx.tenant) {
+  return ctx.services.deps.store.mfa.findChallengeByOobHash(tenant.id, hashToken(oobCode));
+}
+
+/**
+ * Everything a refused MFA request must leave as it was: the user's authenticators, the tenant's challenges
+ * (none added, none consumed) and MFA transactions (none added, none completed), and the dev inbox.
+ */
+export async function mfaState(ctx: TestContext, userId: string, tenant: Tenant = ctx.tenant) {
+  const db = ctx.handle.db;
+  return {
+    authenticators: await ctx.services.authenticators.listForUser(tenant, userId),
+    challenges: await db.selectFrom('mfa_challenges').selectAll().where('tenant_id', '=', tenant.id).orderBy('id').execute(),
+    transactions: await db.selectFrom('mfa_transactions').selectAll().where('tenant_id', '=', tenant.id).orderBy('id').execute(),
+    inbox: (await inbox(ctx, undefined, tenant)).length,
+  };
+}
+
+/** A mark in the tenant's log; the returned function lists the types of the entries written after it, oldest first. */
+export async function logMark(ctx: TestContext, tenant: Tenant = ctx.tenant): Promise<() => Promise<string[]>> {
+  const [last] = (await ctx.services.events.list(tenant.id, {}, { offset: 0, limit: 1, order: 'desc' }, false)).logs;
+  return async () => {
+    const { logs } = await ctx.services.events.list(tenant.id, last ? { afterLogId: last.log_id } : {}, { offset: 0, limit: 100, order: 'asc' }, false);
+    return logs.map((l) => l.type);
+  };
+}
+
+/**
+ * An access token for the MFA API (`audience={issuer}mfa/`) with `scope`, the way Auth0 documents getting one:
+ * the password grant asks for it, and MFA (a challenge of the enrolled phone) completes it.
+ */
+export async function mfaAccessToken(ctx: TestContext, actors: Awaited<ReturnType<typeof mfaActors>>, scope = 'enroll read:authenticators remove:authenticators', phone = US_MOBILE): Promise<string> {
+  const mfaToken = await passwordForMfaToken(ctx, actors, { audience: mfaAudience(ctx.tenant), scope });
+  const sent = await challenge(ctx, actors.clientAuth, mfaToken);
+  if (sent.statusCode !== 200) throw new Error(`challenge failed: ${sent.body}`);
+  const tokens = await oobExchange(ctx, actors.clientAuth, mfaToken, sent.json().oob_code, await latestCode(ctx, phone));
+  if (tokens.statusCode !== 200) throw new Error(`exchange failed: ${tokens.body}`);
+  return tokens.json().access_token as string;
 }
