@@ -21,7 +21,7 @@ import type { Guardian, GuardianSettings } from './guardian.js';
 import { PhoneSendError, type PhoneDelivery } from './phone-delivery.js';
 import type { Tenant } from './tenants.js';
 import { TokenVerificationError, type Tokens } from './tokens.js';
-import { mfaAudience, type TokenSet, type UserTokens } from './user-tokens.js';
+import { MFA_API_TOKEN_SECONDS, mfaAudience, type TokenSet, type UserTokens } from './user-tokens.js';
 import type { Users } from './users.js';
 
 /**
@@ -31,7 +31,7 @@ import type { Users } from './users.js';
  */
 
 /** Tokens for the MFA API (including the mfa_token) last 10 minutes in Auth0, not configurable. */
-export const MFA_TOKEN_SECONDS = 600;
+export const MFA_TOKEN_SECONDS = MFA_API_TOKEN_SECONDS;
 
 /** Who calls an `/mfa/*` endpoint: the mfa_token of a password login, or an access token for the MFA API. */
 export type MfaCaller =
@@ -260,19 +260,22 @@ export function createMfa(
     throw err;
   }
 
-  /** The checks both MFA grants start with: grant allowed, token present and issued to this client. */
+  /** The checks both MFA grants start with: grant allowed, token present and issued to this client, user allowed. */
   async function openExchange(tenant: Tenant, client: ClientRow, grantType: string, mfaToken: string | undefined) {
     if (!clients.grantTypesOf(client).includes(grantType)) throw new OAuthError('unauthorized_client', `Grant type '${grantType}' not allowed for the client.`);
     if (!mfaToken) throw new OAuthError('invalid_request', 'Missing required parameter: mfa_token', { statusCode: 400 });
     const transaction = await resolveTransaction(tenant, mfaToken);
     if (transaction.client_id !== client.client_id) throw new OAuthError('invalid_grant', 'mfa_token was not issued to this client');
-    const exchange = await limiter.take(PHONE_LIMITS.oobExchange, `${tenant.id}:${transaction.id}`);
-    if (!exchange.allowed) {
-      throw new OAuthError('too_many_attempts', 'Too many token requests for this MFA transaction. Wait a minute before retrying.', {
-        headers: { 'retry-after': String(Math.ceil(exchange.retryAfterMs / 1000)) },
-      });
-    }
     return { transaction, user: await loadUser(tenant, transaction.user_id) };
+  }
+
+  /** Auth0's "MFA OOB token exchange": 12 per minute per transaction. */
+  async function throttleExchange(tenant: Tenant, transaction: MfaTransactionRow): Promise<void> {
+    const exchange = await limiter.take(PHONE_LIMITS.oobExchange, `${tenant.id}:${transaction.id}`);
+    if (exchange.allowed) return;
+    throw new OAuthError('too_many_attempts', 'Too many token requests for this MFA transaction. Wait a minute before retrying.', {
+      headers: { 'retry-after': String(Math.ceil(exchange.retryAfterMs / 1000)) },
+    });
   }
 
   /** Takes one wrong-code token before a code is compared (so concurrent guesses cannot exceed the bucket). */
@@ -478,7 +481,6 @@ export function createMfa(
       const code = newCode(settings, phoneNumber);
       const challenge = newChallenge(transaction, authenticator.id, channel, 'verification', code, settings);
       await store.transaction(async (tx) => {
-        await tx.mfa.supersedeChallenges(transaction.id, authenticator.id, nowIso());
         await tx.mfa.insertChallenge(challenge.row);
         await events.record(
           tenant.id,
@@ -503,9 +505,11 @@ export function createMfa(
         });
       } catch (err) {
         if (!(err instanceof PhoneSendError)) throw err;
+        // The code the user may already hold stays valid: only a code that was sent replaces it.
         await store.mfa.deleteChallenge(challenge.row.id);
         throw sendError(err);
       }
+      await store.mfa.supersedeChallenges(transaction.id, authenticator.id, nowIso(), challenge.row);
       return { challenge_type: 'oob' as const, oob_code: challenge.oobCode, binding_method: 'prompt' as const };
     },
 
@@ -524,6 +528,7 @@ export function createMfa(
         const opened = await openExchange(tenant, client, GRANT_TYPES.mfaOob, input.mfa_token);
         user = opened.user;
         const { transaction } = opened;
+        await throttleExchange(tenant, transaction);
         if (!input.oob_code) throw new OAuthError('invalid_request', 'Missing required parameter: oob_code', { statusCode: 400 });
         if (!input.binding_code) throw new OAuthError('invalid_request', 'Missing required parameter: binding_code', { statusCode: 400 });
         const challenge = await store.mfa.findChallengeByOobHash(tenant.id, hashToken(input.oob_code));
@@ -579,6 +584,7 @@ export function createMfa(
         const opened = await openExchange(tenant, client, GRANT_TYPES.mfaRecoveryCode, input.mfa_token);
         user = opened.user;
         const { transaction } = opened;
+        await throttleExchange(tenant, transaction);
         if (!input.recovery_code) throw new OAuthError('invalid_request', 'Missing required parameter: recovery_code', { statusCode: 400 });
         // Turning the factor off takes the codes already issued out of use (they come back if it is turned on again).
         if (!(await guardian.isFactorEnabled(tenant, 'recovery-code'))) throw new OAuthError('invalid_grant', 'Recovery codes are not enabled for this tenant.');

@@ -25,6 +25,9 @@ export interface TokenSet {
   recovery_code?: string;
 }
 
+/** Lifetime of every token for the MFA API audience (and of the mfa_token). */
+export const MFA_API_TOKEN_SECONDS = 600;
+
 /** `{issuer}userinfo`: the audience of a user token that names no API. */
 export const userinfoAudience = (tenant: Tenant) => `${tenant.issuer}userinfo`;
 /** `{issuer}mfa/`: Auth0's MFA API audience (enroll more authenticators, list, remove). */
@@ -69,6 +72,8 @@ export function createUserTokens({ store, clock, random }: ServiceDeps, { tokens
         scope: scopes,
         azp: client.client_id,
         ...(options.grantType ? { grantType: options.grantType } : {}),
+        // Auth0: tokens for the MFA API live 10 minutes, not configurable.
+        ...(api ? { lifetimeSeconds: MFA_API_TOKEN_SECONDS } : {}),
       });
       const set: TokenSet = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn };
       if (scopes.length > 0) set.scope = scopes.join(' ');

@@ -34,14 +34,18 @@ export function mfaRepository(db: Kysely<Database>) {
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
-    /** A new code for the same transaction and authenticator replaces the earlier ones still open. */
-    async supersedeChallenges(transactionId: string, authenticatorId: string, at: string): Promise<void> {
+    /**
+     * A code that was sent replaces the earlier ones of the same transaction and authenticator still open. Only
+     * challenges older than `newer` (by time, then id) go, so of concurrent resends exactly the newest stays valid.
+     */
+    async supersedeChallenges(transactionId: string, authenticatorId: string, at: string, newer: { id: string; created_at: string }): Promise<void> {
       await db
         .updateTable('mfa_challenges')
         .set({ consumed_at: at })
         .where('transaction_id', '=', transactionId)
         .where('authenticator_id', '=', authenticatorId)
         .where('consumed_at', 'is', null)
+        .where((eb) => eb.or([eb('created_at', '<', newer.created_at), eb.and([eb('created_at', '=', newer.created_at), eb('id', '<', newer.id)])]))
         .execute();
     },
     deleteChallenge: (id: string) => db.deleteFrom('mfa_challenges').where('id', '=', id).execute(),
