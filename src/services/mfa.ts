@@ -1,6 +1,6 @@
 import { hashToken } from '../crypto/secret-box.js';
 import { GRANT_TYPES } from '../domain/grant-types.js';
-import { newId, randomString } from '../domain/ids.js';
+import { createLogIdGenerator, newId, randomString } from '../domain/ids.js';
 import type { LogType } from '../domain/log-types.js';
 import type { MessageChannel, TemplateLocale } from '../domain/message-templates.js';
 import { codeMatches, generateCode, hashCode, normaliseRecoveryCode } from '../domain/otp.js';
@@ -97,6 +97,8 @@ export function createMfa(
   const { store, clock, random, secretBox, limiter } = deps;
   const { users, clients, guardian, authenticators, phoneDelivery, userTokens, tokens, events } = services;
   const otpKey = secretBox.derive('otp');
+  // Challenge ids sort by time (and by creation order within a process), which decides which resend is the newest.
+  const nextChallengeId = createLogIdGenerator(random);
   const now = () => clock.now();
   const nowIso = () => now().toISOString();
   const isExpired = (expiresAt: string) => new Date(expiresAt) <= now();
@@ -197,9 +199,9 @@ export function createMfa(
   }
 
   function newChallenge(transaction: MfaTransactionRow, authenticatorId: string, channel: MessageChannel, purpose: 'enrollment' | 'verification', code: string, settings: GuardianSettings) {
-    const id = `chl_${randomString(random, 24)}`;
-    const oobCode = newId.opaqueToken(random);
     const at = now();
+    const id = `chl_${nextChallengeId(at)}`;
+    const oobCode = newId.opaqueToken(random);
     return {
       oobCode,
       row: {
