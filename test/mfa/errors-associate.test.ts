@@ -1,4 +1,3 @@
-import type { LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { GRANT_TYPES } from '../../src/domain/grant-types.js';
 import { tokenRequest } from '../auth/helpers.js';
@@ -16,6 +15,7 @@ import {
   mfaState,
   oobExchange,
   passwordForMfaToken,
+  expectError,
 } from './support.js';
 
 /**
@@ -25,9 +25,6 @@ import {
 describe.each(DIALECTS)('MFA API /mfa/associate refusals (%s)', (dialect) => {
   const ctx = useTestContext(dialect);
 
-  const expectError = (response: LightMyRequestResponse, status: number, error: string, description: string) => {
-    expect({ status: response.statusCode, body: response.json() }).toEqual({ status, body: { error, error_description: description } });
-  };
   const sms = (phone_number: unknown) => ({ authenticator_types: ['oob'], oob_channels: ['sms'], phone_number });
 
   /** A user who got mfa_required and has not enrolled; `check` runs refusals, then nothing must have changed. */

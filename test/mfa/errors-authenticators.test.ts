@@ -19,6 +19,7 @@ import {
   oobExchange,
   passwordForMfaToken,
   wrongCode,
+  expectError,
 } from './support.js';
 
 /**
@@ -29,9 +30,6 @@ describe.each(DIALECTS)('MFA API authenticators: refusals and secrecy (%s)', (di
   const clock = new ManualClock(new Date());
   const ctx = useTestContext(dialect, { clock });
 
-  const expectError = (response: LightMyRequestResponse, status: number, error: string, description: string) => {
-    expect({ status: response.statusCode, body: response.json() }).toEqual({ status, body: { error, error_description: description } });
-  };
   const list = (bearer: string) => mfaApi(ctx(), 'GET', '/mfa/authenticators', { bearer });
   const remove = (bearer: string, id: string) => mfaApi(ctx(), 'DELETE', `/mfa/authenticators/${encodeURIComponent(id)}`, { bearer });
 

@@ -1,7 +1,6 @@
-import type { LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { DIALECTS, useTestContext } from '../support/harness.js';
-import { US_MOBILE, associate, challenge, enablePhoneFactor, enrollPhone, inbox, logMark, mfaActors, mfaApi, mfaState, passwordForMfaToken } from './support.js';
+import { US_MOBILE, associate, challenge, enablePhoneFactor, enrollPhone, inbox, logMark, mfaActors, mfaApi, mfaState, passwordForMfaToken, expectError } from './support.js';
 
 /**
  * `POST /mfa/challenge` refused: the application, the user's enrollment, the challenge type, the authenticator
@@ -10,9 +9,6 @@ import { US_MOBILE, associate, challenge, enablePhoneFactor, enrollPhone, inbox,
 describe.each(DIALECTS)('MFA API /mfa/challenge refusals (%s)', (dialect) => {
   const ctx = useTestContext(dialect);
 
-  const expectError = (response: LightMyRequestResponse, status: number, error: string, description: string) => {
-    expect({ status: response.statusCode, body: response.json() }).toEqual({ status, body: { error, error_description: description } });
-  };
 
   /** An enrolled user at the second step of a new login; `check` runs refusals, then nothing must have changed. */
   async function enrolledLogin(options: Parameters<typeof enablePhoneFactor>[1] = {}) {

@@ -1,4 +1,3 @@
-import type { LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { GRANT_TYPES } from '../../src/domain/grant-types.js';
@@ -20,6 +19,7 @@ import {
   oobExchange,
   passwordForMfaToken,
   wrongCode,
+  expectError,
 } from './support.js';
 
 /**
@@ -31,9 +31,6 @@ describe.each(DIALECTS)('MFA grants refuse bad codes (%s)', (dialect) => {
   const clock = new ManualClock(new Date());
   const ctx = useTestContext(dialect, { clock });
 
-  const expectError = (response: LightMyRequestResponse, status: number, error: string, description: string) => {
-    expect({ status: response.statusCode, body: response.json() }).toEqual({ status, body: { error, error_description: description } });
-  };
   const recoveryExchange = (clientAuth: Record<string, string>, mfaToken: string, recoveryCode: string | undefined) =>
     tokenRequest(ctx(), { grant_type: GRANT_TYPES.mfaRecoveryCode, ...clientAuth, mfa_token: mfaToken, ...(recoveryCode !== undefined ? { recovery_code: recoveryCode } : {}) });
 

@@ -1,4 +1,3 @@
-import type { LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { GRANT_TYPES } from '../../src/domain/grant-types.js';
@@ -18,6 +17,7 @@ import {
   mfaState,
   oobExchange,
   passwordForMfaToken,
+  expectError,
 } from './support.js';
 
 /**
@@ -28,9 +28,6 @@ describe.each(DIALECTS)('MFA API refuses bad mfa_tokens (%s)', (dialect) => {
   const clock = new ManualClock(new Date());
   const ctx = useTestContext(dialect, { clock });
 
-  const expectError = (response: LightMyRequestResponse, status: number, error: string, description: string) => {
-    expect({ status: response.statusCode, body: response.json() }).toEqual({ status, body: { error, error_description: description } });
-  };
   const recoveryExchange = (clientAuth: Record<string, string>, mfaToken: string | undefined, recoveryCode: string, host?: string) =>
     tokenRequest(
       ctx(),

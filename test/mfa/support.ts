@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { hashToken } from '../../src/crypto/secret-box.js';
 import { GRANT_TYPES } from '../../src/domain/grant-types.js';
@@ -155,4 +156,9 @@ export async function mfaAccessToken(ctx: TestContext, actors: Awaited<ReturnTyp
   const tokens = await oobExchange(ctx, actors.clientAuth, mfaToken, sent.json().oob_code, await latestCode(ctx, phone));
   if (tokens.statusCode !== 200) throw new Error(`exchange failed: ${tokens.body}`);
   return tokens.json().access_token as string;
+}
+
+/** Asserts an OAuth/MFA API error: exact status and exact `{error, error_description}` body. */
+export function expectError(response: LightMyRequestResponse, status: number, error: string, description: string): void {
+  expect({ status: response.statusCode, body: response.json() }).toEqual({ status, body: { error, error_description: description } });
 }
