@@ -18,7 +18,7 @@ import type { Clients } from './clients.js';
 import type { RequestContext, ServiceDeps } from './context.js';
 import type { EventLog } from './events.js';
 import type { Guardian, GuardianSettings } from './guardian.js';
-import { PhoneSendError, type PhoneDelivery } from './phone-delivery.js';
+import { PhoneSendError, type CodeMessage, type PhoneDelivery } from './phone-delivery.js';
 import type { Tenant } from './tenants.js';
 import { TokenVerificationError, type Tokens } from './tokens.js';
 import { MFA_API_TOKEN_SECONDS, mfaAudience, type TokenSet, type UserTokens } from './user-tokens.js';
@@ -220,6 +220,17 @@ export function createMfa(
     };
   }
 
+  /** Sends a code; when the send is refused, `undo` removes what was written for it and the caller gets the matching error. */
+  async function sendOrUndo(message: CodeMessage, undo: () => Promise<unknown>): Promise<void> {
+    try {
+      await phoneDelivery.sendCode(message);
+    } catch (err) {
+      if (!(err instanceof PhoneSendError)) throw err;
+      await undo();
+      throw sendError(err);
+    }
+  }
+
   const secondFactor: SecondFactor = {
     /**
      * MFA is due when the phone factor is on and the policy asks for it: `all-applications` always,
@@ -407,30 +418,14 @@ export function createMfa(
         );
       });
 
-      try {
-        await phoneDelivery.sendCode({
-          tenant,
-          settings,
-          user: { id: user.user_id, name: userName(user) },
-          client: undefined,
-          to: phone.e164,
-          channel,
-          purpose: 'enrollment',
-          code,
-          locale,
-          authenticatorId: phoneRow.id,
-          context,
-        });
-      } catch (err) {
-        if (!(err instanceof PhoneSendError)) throw err;
+      await sendOrUndo({ tenant, settings, user: { id: user.user_id, name: userName(user) }, client: undefined, to: phone.e164, channel, purpose: 'enrollment', code, locale, authenticatorId: phoneRow.id, context }, async () => {
         // Nothing half-written: the pending enrollment (and its challenge, by cascade) goes.
         await store.transaction(async (tx) => {
           for (const row of (await tx.authenticators.listByUser(tenant.id, user.user_id)).filter((a) => a.status === 'pending')) {
             await tx.authenticators.delete(tenant.id, row.id);
           }
         });
-        throw sendError(err);
-      }
+      });
       return {
         authenticator_type: 'oob',
         binding_method: 'prompt',
@@ -491,26 +486,9 @@ export function createMfa(
           tx,
         );
       });
-      try {
-        await phoneDelivery.sendCode({
-          tenant,
-          settings,
-          user: { id: user.user_id, name: userName(user) },
-          client: { id: client.client_id, name: client.name },
-          to: phoneNumber,
-          channel,
-          purpose: 'verification',
-          code,
-          locale,
-          authenticatorId: authenticator.id,
-          context,
-        });
-      } catch (err) {
-        if (!(err instanceof PhoneSendError)) throw err;
-        // The code the user may already hold stays valid: only a code that was sent replaces it.
-        await store.mfa.deleteChallenge(challenge.row.id);
-        throw sendError(err);
-      }
+      const message = { tenant, settings, user: { id: user.user_id, name: userName(user) }, client: { id: client.client_id, name: client.name }, to: phoneNumber, channel, purpose: 'verification' as const, code, locale, authenticatorId: authenticator.id, context };
+      // On a refused send the code the user may already hold stays valid: only a code that was sent replaces it.
+      await sendOrUndo(message, () => store.mfa.deleteChallenge(challenge.row.id));
       await store.mfa.supersedeChallenges(transaction.id, authenticator.id, nowIso(), challenge.row);
       return { challenge_type: 'oob' as const, oob_code: challenge.oobCode, binding_method: 'prompt' as const };
     },
