@@ -1,11 +1,11 @@
 import type { Clock, RandomSource } from '../domain/clock.js';
-import { createLogIdGenerator } from '../domain/ids.js';
+import { createSortableIdGenerator } from '../domain/ids.js';
 import type { Repositories } from '../store/store.js';
 import type { PhoneMessage } from './provider.js';
 
 /** Writes messages to a tenant's dev inbox. Ids sort by time (as log ids do), so "newest first" is exact within a process. */
 export function createDevInboxWriter(deps: { store: Pick<Repositories, 'devInbox'>; clock: Clock; random: RandomSource }) {
-  const nextId = createLogIdGenerator(deps.random);
+  const nextId = createSortableIdGenerator(deps.random);
   return async (message: PhoneMessage): Promise<string> => {
     const at = deps.clock.now();
     const id = `msg_${nextId(at)}`;

@@ -28,12 +28,13 @@ export const newId = {
 };
 
 /**
- * Auth0 log ids are 56-digit strings that sort by time. Ours: 15 digits of milliseconds, 6 digits of a
+ * Ids that sort by time: log ids (Auth0's are 56-digit strings that sort by time), and challenge and dev-inbox ids,
+ * where the order decides which resend is the newest. Ours: 15 digits of milliseconds, 6 digits of a
  * per-process sequence (so entries written by one process in the same millisecond keep their order), then
  * 35 random digits (so two nodes never collide). `ORDER BY log_id` is chronological to the millisecond
  * across nodes and exact within one.
  */
-export function createLogIdGenerator(random: RandomSource) {
+export function createSortableIdGenerator(random: RandomSource) {
   let lastMs = -1;
   let sequence = 0;
   return (at: Date): string => {

@@ -1,5 +1,5 @@
 import { LOG_TYPES, type LogType } from '../domain/log-types.js';
-import { createLogIdGenerator } from '../domain/ids.js';
+import { createSortableIdGenerator } from '../domain/ids.js';
 import type { Repositories } from '../store/store.js';
 import type { LogFilter, LogRow } from '../store/repositories/logs.js';
 import type { RequestContext, ServiceDeps } from './context.js';
@@ -67,7 +67,7 @@ export function toLogEntry(row: LogRow): LogEntry {
 }
 
 export function createEventLog({ store, clock, random }: Pick<ServiceDeps, 'store' | 'clock' | 'random'>) {
-  const newLogId = createLogIdGenerator(random);
+  const newLogId = createSortableIdGenerator(random);
   return {
     /**
      * Appends one entry. Pass `repos` (a transaction's repositories) to make the entry part of the same

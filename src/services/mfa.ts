@@ -1,6 +1,6 @@
 import { hashToken } from '../crypto/secret-box.js';
 import { GRANT_TYPES } from '../domain/grant-types.js';
-import { createLogIdGenerator, newId, randomString } from '../domain/ids.js';
+import { createSortableIdGenerator, newId, randomString } from '../domain/ids.js';
 import type { LogType } from '../domain/log-types.js';
 import type { MessageChannel, TemplateLocale } from '../domain/message-templates.js';
 import { codeMatches, generateCode, hashCode, normaliseRecoveryCode } from '../domain/otp.js';
@@ -30,8 +30,6 @@ import type { Users } from './users.js';
  * limited by the user's token buckets, single use; every outcome writes its Auth0 event.
  */
 
-/** Tokens for the MFA API (including the mfa_token) last 10 minutes in Auth0, not configurable. */
-export const MFA_TOKEN_SECONDS = MFA_API_TOKEN_SECONDS;
 
 /** Who calls an `/mfa/*` endpoint: the mfa_token of a password login, or an access token for the MFA API. */
 export type MfaCaller =
@@ -98,7 +96,7 @@ export function createMfa(
   const { users, clients, guardian, authenticators, phoneDelivery, userTokens, tokens, events } = services;
   const otpKey = secretBox.derive('otp');
   // Challenge ids sort by time (and by creation order within a process), which decides which resend is the newest.
-  const nextChallengeId = createLogIdGenerator(random);
+  const nextChallengeId = createSortableIdGenerator(random);
   const now = () => clock.now();
   const nowIso = () => now().toISOString();
   const isExpired = (expiresAt: string) => new Date(expiresAt) <= now();
@@ -142,7 +140,7 @@ export function createMfa(
    * as long as an mfa_token.
    */
   async function transactionForAccessToken(tenant: Tenant, caller: Extract<MfaCaller, { kind: 'access_token' }>): Promise<MfaTransactionRow> {
-    const expiresAt = new Date(Math.min(caller.expiresAt.getTime(), now().getTime() + MFA_TOKEN_SECONDS * 1000));
+    const expiresAt = new Date(Math.min(caller.expiresAt.getTime(), now().getTime() + MFA_API_TOKEN_SECONDS * 1000));
     const tokenHash = hashToken(caller.token);
     const existing = await store.mfa.findTransactionByTokenHash(tenant.id, tokenHash);
     if (existing) return existing;
@@ -237,7 +235,7 @@ export function createMfa(
      * `confidence-score` (no risk engine here) for users who have enrolled.
      */
     async isRequired(tenant, userId) {
-      if (!(await guardian.isFactorEnabled(tenant, 'sms'))) return false;
+      if (!(await guardian.enabledFactors(tenant)).has('sms')) return false;
       const { mfaPolicies } = await guardian.settings(tenant);
       if (mfaPolicies.includes('all-applications')) return true;
       if (!mfaPolicies.includes('confidence-score')) return false;
@@ -258,7 +256,7 @@ export function createMfa(
           scope: request.scope.join(' '),
           audience: request.audience,
           created_at: at.toISOString(),
-          expires_at: new Date(at.getTime() + MFA_TOKEN_SECONDS * 1000).toISOString(),
+          expires_at: new Date(at.getTime() + MFA_API_TOKEN_SECONDS * 1000).toISOString(),
           completed_at: null,
         });
         await events.record(tenant.id, { type: 'mfar', description: 'Multifactor authentication required', ...who(user, client) }, context, tx);
@@ -365,7 +363,8 @@ export function createMfa(
       if (channels.length !== 1 || (channel !== 'sms' && channel !== 'voice')) {
         throw new OAuthError('invalid_request', 'oob_channels must be ["sms"] or ["voice"]');
       }
-      if (!(await guardian.isFactorEnabled(tenant, 'sms'))) throw new OAuthError('invalid_request', 'The phone factor (sms) is not enabled for this tenant.');
+      const factors = await guardian.enabledFactors(tenant);
+      if (!factors.has('sms')) throw new OAuthError('invalid_request', 'The phone factor (sms) is not enabled for this tenant.');
       const settings = await guardian.settings(tenant);
       if (!input.phone_number) throw new OAuthError('invalid_request', 'Missing required parameter: phone_number');
       const phone = parsePhoneNumber(input.phone_number);
@@ -381,7 +380,7 @@ export function createMfa(
       const transaction = caller.kind === 'mfa_token' ? caller.transaction : await transactionForAccessToken(tenant, caller);
       if (caller.kind === 'mfa_token' && transaction.user_id !== user.user_id) throw new OAuthError('invalid_grant', 'Malformed mfa_token');
       const firstEnrollment = confirmed.length === 0;
-      const withRecoveryCode = firstEnrollment && (await guardian.isFactorEnabled(tenant, 'recovery-code'));
+      const withRecoveryCode = firstEnrollment && factors.has('recovery-code');
       const at = nowIso();
       const phoneRow: AuthenticatorRow = {
         id: newDeviceId(random),
@@ -469,7 +468,7 @@ export function createMfa(
           channel = (input.oob_channel ?? authenticator.preferred_method ?? 'sms') as MessageChannel;
         }
       }
-      if (!(await guardian.isFactorEnabled(tenant, 'sms'))) throw new OAuthError('unsupported_challenge_type', 'The phone factor (sms) is not enabled for this tenant.');
+      if (!(await guardian.enabledFactors(tenant)).has('sms')) throw new OAuthError('unsupported_challenge_type', 'The phone factor (sms) is not enabled for this tenant.');
       const settings = await guardian.settings(tenant);
       const phoneNumber = authenticator.phone_number ?? '';
       const channelProblem = phoneDelivery.channelProblem(settings, channel, phoneNumber);
@@ -567,7 +566,7 @@ export function createMfa(
         await throttleExchange(tenant, transaction);
         if (!input.recovery_code) throw new OAuthError('invalid_request', 'Missing required parameter: recovery_code', { statusCode: 400 });
         // Turning the factor off takes the codes already issued out of use (they come back if it is turned on again).
-        if (!(await guardian.isFactorEnabled(tenant, 'recovery-code'))) throw new OAuthError('invalid_grant', 'Recovery codes are not enabled for this tenant.');
+        if (!(await guardian.enabledFactors(tenant)).has('recovery-code')) throw new OAuthError('invalid_grant', 'Recovery codes are not enabled for this tenant.');
         const recovery = (await store.authenticators.listByUser(tenant.id, user.user_id)).find((a) => a.type === 'recovery-code' && a.status === 'confirmed');
         if (!recovery || recovery.secret_hash === null) throw new OAuthError('invalid_grant', 'The user has no recovery code.');
 
