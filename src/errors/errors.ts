@@ -79,3 +79,18 @@ export class ValidationError extends Error {
     this.name = 'ValidationError';
   }
 }
+
+/**
+ * A backing service did not answer in time (the limiter's Redis, the database). Adapters raise it; every surface
+ * answers 503 in its own shape (`temporarily_unavailable` on OAuth/MFA, Management API's 503), never a 500.
+ */
+export class DependencyUnavailableError extends Error {
+  constructor(
+    readonly dependency: 'redis' | 'database',
+    message: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(message, options);
+    this.name = 'DependencyUnavailableError';
+  }
+}

@@ -23,6 +23,8 @@ export interface RateLimiter {
   take(rule: BucketRule, key: string, cost?: number): Promise<TakeResult>;
   /** Gives one token back (never above burst): used when an attempt turned out not to count, e.g. a correct code. */
   refund(rule: BucketRule, key: string): Promise<void>;
+  /** Fills the bucket again (forgets every take): used when a success ends a run of failures, e.g. a right password. */
+  reset(rule: BucketRule, key: string): Promise<void>;
   /** Tokens available now without taking any. */
   peek(rule: BucketRule, key: string): Promise<TakeResult>;
   close(): Promise<void>;

@@ -54,6 +54,10 @@ export function createMemoryLimiter(clock: Clock): MemoryLimiter {
     async refund(rule, key) {
       apply(rule, key, begin(rule), -1);
     },
+    async reset(rule, key) {
+      begin(rule);
+      tats.delete(`${rule.name}:${key}`);
+    },
     async peek(rule, key) {
       const now = begin(rule);
       return view(rule, now, tats.get(`${rule.name}:${key}`));

@@ -64,6 +64,10 @@ export function createRedisLimiter(options: { url: string; clock: Clock; keyPref
       checkRule(rule);
       await redis.guardlineGcra(keyOf(rule, key), clock.now().getTime(), -1, rule.refillEveryMs, rule.burst);
     },
+    async reset(rule, key) {
+      checkRule(rule);
+      await redis.del(keyOf(rule, key));
+    },
     async peek(rule, key) {
       checkRule(rule);
       const now = clock.now().getTime();

@@ -257,6 +257,33 @@ export interface EnrollmentTicketsTable {
   consumed_at: string | null;
 }
 
+/** One token bucket of the embedded limiter (limits/sql.ts); PostgreSQL returns the bigint as a string. */
+export interface RateLimitBucketsTable {
+  key: string;
+  tat: number | string;
+}
+
+/** A tenant's attack-protection settings; absent means Auth0's defaults. */
+export interface AttackProtectionTable {
+  tenant_id: string;
+  /** JSON of Auth0's brute-force-protection object. */
+  brute_force: string;
+  updated_at: string;
+}
+
+/** A login identifier blocked by brute-force protection (Auth0's user blocks). */
+export interface UserBlocksTable {
+  id: string;
+  tenant_id: string;
+  /** lower-cased login identifier */
+  identifier: string;
+  /** the IP blocked for this identifier; '' = every IP */
+  ip: string;
+  connection: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   tenant_domains: TenantDomainsTable;
@@ -275,4 +302,7 @@ export interface Database {
   mfa_challenges: MfaChallengesTable;
   dev_inbox_messages: DevInboxMessagesTable;
   enrollment_tickets: EnrollmentTicketsTable;
+  rate_limit_buckets: RateLimitBucketsTable;
+  attack_protection: AttackProtectionTable;
+  user_blocks: UserBlocksTable;
 }

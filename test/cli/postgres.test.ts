@@ -36,7 +36,7 @@ describe('PostgreSQL deployment (real process)', () => {
   it('refuses to start before `guardline migrate`, naming the command to run', async () => {
     const result = await runGuardline(['start'], env);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('pending migration(s) (0001_foundation, 0002_phone_factor): run `guardline migrate` first');
+    expect(result.stderr).toContain('pending migration(s) (0001_foundation, 0002_phone_factor, 0003_hardening): run `guardline migrate` first');
   });
 
   it('migrates, then starts and serves the Management API', async () => {
@@ -44,6 +44,7 @@ describe('PostgreSQL deployment (real process)', () => {
     expect(migrated.code, migrated.stderr).toBe(0);
     expect(migrated.stdout).toContain('applied 0001_foundation');
     expect(migrated.stdout).toContain('applied 0002_phone_factor');
+    expect(migrated.stdout).toContain('applied 0003_hardening');
     expect((await runGuardline(['migrate'], env)).stdout).toContain('The database is up to date.');
 
     const server = await startGuardline(env);
