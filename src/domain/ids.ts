@@ -25,6 +25,7 @@ export const newId = {
   clientGrant: (r: RandomSource) => `cgr_${randomString(r, 16)}`,
   signingKey: (r: RandomSource) => randomString(r, 22),
   opaqueToken: (r: RandomSource) => r.bytes(32).toString('base64url'),
+  userBlock: (r: RandomSource) => `ubl_${randomString(r, 16)}`,
 };
 
 /**

@@ -12,6 +12,7 @@ export const en = {
   'login.error.wrong_credentials': 'Wrong email or password.',
   'login.error.blocked': 'Your account has been blocked. Contact the administrator of {tenant}.',
   'login.error.missing_fields': 'Enter your email address or username and your password.',
+  'login.error.too_many_attempts': 'Your account has been blocked after multiple consecutive login attempts. Contact the administrator of {tenant} to unblock it.',
   'error.title': 'Something went wrong',
   'error.back': 'Go back to the application and try again.',
   'error.unknown_client': 'The application is unknown (client_id "{clientId}").',

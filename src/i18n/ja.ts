@@ -11,6 +11,7 @@ export const ja = {
   'login.error.wrong_credentials': 'メールアドレスまたはパスワードが正しくありません。',
   'login.error.blocked': 'このアカウントはブロックされています。{tenant} の管理者にお問い合わせください。',
   'login.error.missing_fields': 'メールアドレスまたはユーザー名とパスワードを入力してください。',
+  'login.error.too_many_attempts': 'ログインの失敗が続いたため、アカウントがブロックされました。ブロックの解除は {tenant} の管理者にお問い合わせください。',
   'error.title': 'エラーが発生しました',
   'error.back': 'アプリケーションに戻って、もう一度お試しください。',
   'error.unknown_client': 'アプリケーションが見つかりません (client_id "{clientId}")。',

@@ -9,6 +9,7 @@ import { OAuthError } from '../errors/errors.js';
 import type { OAuthErrorCode } from '../errors/catalogue.js';
 import type { ClientRow } from '../store/repositories/clients.js';
 import type { UserWithConnection } from '../store/repositories/users.js';
+import type { BruteForce } from './brute-force.js';
 import type { ClientGrants } from './client-grants.js';
 import type { Clients } from './clients.js';
 import type { RequestContext, ServiceDeps } from './context.js';
@@ -58,6 +59,8 @@ export type AuthorizeOutcome =
 export type LoginOutcome =
   | { kind: 'redirect'; location: string }
   | { kind: 'wrong_credentials' | 'blocked' }
+  /** Brute-force protection: the identifier is blocked after too many failed attempts (Auth0's `too_many_attempts`). */
+  | { kind: 'too_many_attempts' }
   /** A second factor is due and the login page cannot ask for it yet (Universal Login MFA screens come later). */
   | { kind: 'mfa_unavailable' };
 
@@ -88,7 +91,8 @@ export function createAuthorization(
     userTokens,
     events,
     secondFactor,
-  }: { users: Users; clients: Clients; clientGrants: ClientGrants; tokens: Tokens; userTokens: UserTokens; events: EventLog; secondFactor: SecondFactor },
+    bruteForce,
+  }: { users: Users; clients: Clients; clientGrants: ClientGrants; tokens: Tokens; userTokens: UserTokens; events: EventLog; secondFactor: SecondFactor; bruteForce: BruteForce },
 ) {
   const transactionKey = secretBox.derive('login-transaction');
   const nowIso = () => clock.now().toISOString();
@@ -102,6 +106,9 @@ export function createAuthorization(
     );
     throw err;
   }
+
+  /** Auth0's text without its second sentence ("We've sent you an email…"): Guardline sends no notification. */
+  const tooManyAttempts = () => new OAuthError('too_many_attempts', 'Your account has been blocked after multiple consecutive login attempts.');
 
   const allowsGrant = (client: ClientRow, grantType: string) => clients.grantTypesOf(client).includes(grantType);
   const grantNotAllowed = (grantType: string) => new OAuthError('unauthorized_client', `Grant type '${grantType}' not allowed for the client.`);
@@ -118,7 +125,9 @@ export function createAuthorization(
 
   /**
    * Checks a username and password and writes the failure events Auth0 writes: `fu` (no such user), `fp` (wrong
-   * password), `f` (blocked). Success writes nothing: the caller records the exchange that follows.
+   * password), `f` (blocked user), `limit_wc` (brute-force block). Brute-force protection comes first: a blocked
+   * identifier is refused before its password is checked, so even the right password learns nothing (no
+   * `mfa_required`). Success writes nothing: the caller records the exchange that follows.
    */
   async function checkCredentials(
     tenant: Tenant,
@@ -126,14 +135,19 @@ export function createAuthorization(
     username: string,
     password: string,
     context: RequestContext,
-  ): Promise<{ ok: true; user: UserWithConnection } | { ok: false; reason: 'wrong_credentials' | 'blocked' }> {
-    const result = await users.verifyPassword(tenant, username, password);
+  ): Promise<{ ok: true; user: UserWithConnection } | { ok: false; reason: 'wrong_credentials' | 'blocked' | 'too_many_attempts' }> {
     const base = { clientId: client.client_id, clientName: client.name, userName: username };
+    const attempt = await bruteForce.begin(tenant, username, context, { clientId: client.client_id, clientName: client.name, userName: username });
+    if (attempt.blocked) return { ok: false, reason: 'too_many_attempts' };
+    const result = await users.verifyPassword(tenant, username, password);
     if (result.outcome !== 'ok') {
       const type = result.outcome === 'wrong_password' ? 'fp' : 'fu';
       await events.record(tenant.id, { type, description: 'Wrong email or password.', ...base }, context);
-      return { ok: false, reason: 'wrong_credentials' };
+      // Unknown users are counted like wrong passwords: the count must not tell which identifiers exist.
+      const counted = await attempt.failed();
+      return { ok: false, reason: counted.blocked ? 'too_many_attempts' : 'wrong_credentials' };
     }
+    await attempt.succeeded();
     if (result.user.blocked === 1) {
       await events.record(tenant.id, { type: 'f', description: 'user is blocked', ...base, userId: result.user.user_id }, context);
       return { ok: false, reason: 'blocked' };
@@ -201,6 +215,7 @@ export function createAuthorization(
       if (!check.ok && check.reason === 'wrong_credentials') {
         return fail(new OAuthError('invalid_grant', 'Wrong email or password.'), { name: input.username });
       }
+      if (!check.ok && check.reason === 'too_many_attempts') return fail(tooManyAttempts(), { name: input.username });
       if (!check.ok) return fail(new OAuthError('unauthorized', 'user is blocked', { statusCode: 401 }), { name: input.username });
       const user = check.user;
 

@@ -1,5 +1,6 @@
 import { createAuthenticators } from './authenticators.js';
 import { createAuthorization } from './authorization.js';
+import { createBruteForce } from './brute-force.js';
 import type { ServiceDeps } from './context.js';
 import { createClientGrants } from './client-grants.js';
 import { createClients } from './clients.js';
@@ -28,6 +29,7 @@ export function buildServices(deps: ServiceDeps) {
   const userTokens = createUserTokens(deps, { tokens, clients });
   const authenticators = createAuthenticators(deps, { events });
   const phoneDelivery = createPhoneDelivery(deps, { events });
+  const bruteForce = createBruteForce(deps, { events });
   const mfa = createMfa(deps, { users, clients, guardian, authenticators, phoneDelivery, userTokens, tokens, events });
   return {
     deps,
@@ -42,9 +44,10 @@ export function buildServices(deps: ServiceDeps) {
     authenticators,
     phoneDelivery,
     mfa,
+    bruteForce,
     enrollmentTickets: createEnrollmentTickets(deps),
     devInbox: createDevInbox(deps),
-    authorization: createAuthorization(deps, { users, clients, clientGrants, tokens, userTokens, events, secondFactor: mfa.secondFactor }),
+    authorization: createAuthorization(deps, { users, clients, clientGrants, tokens, userTokens, events, secondFactor: mfa.secondFactor, bruteForce }),
   };
 }
 

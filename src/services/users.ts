@@ -1,4 +1,5 @@
 import { burnPasswordCheck, hashSecret, verifySecret } from '../crypto/password.js';
+import { identifiersOf } from '../domain/brute-force.js';
 import { newId } from '../domain/ids.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/errors.js';
 import { isUniqueViolation } from '../store/database.js';
@@ -224,6 +225,11 @@ export function createUsers({ store, clock, random }: ServiceDeps) {
       } catch (err) {
         if (isUniqueViolation(err)) throw new ConflictError('user', 'The specified new email already exists');
         throw err;
+      }
+      // A new password is Guardline's password reset: as in Auth0, it lifts the brute-force blocks of the user's
+      // identifiers (before and after this change, so a block on an address just replaced goes too).
+      if (patch.password !== undefined) {
+        await store.userBlocks.deleteFor(tenant.id, [...new Set([...identifiersOf(row), ...identifiersOf(updated)])]);
       }
       return toUserView(updated);
     },

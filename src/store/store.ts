@@ -15,6 +15,8 @@ import { refreshTokenRepository } from './repositories/refresh-tokens.js';
 import { signingKeyRepository } from './repositories/signing-keys.js';
 import { tenantRepository } from './repositories/tenants.js';
 import { userRepository } from './repositories/users.js';
+import { attackProtectionRepository } from './repositories/attack-protection.js';
+import { userBlockRepository } from './repositories/user-blocks.js';
 
 function repositories(db: Kysely<Database>) {
   return {
@@ -32,6 +34,8 @@ function repositories(db: Kysely<Database>) {
     mfa: mfaRepository(db),
     devInbox: devInboxRepository(db),
     enrollmentTickets: enrollmentTicketRepository(db),
+    attackProtection: attackProtectionRepository(db),
+    userBlocks: userBlockRepository(db),
   };
 }
 

@@ -8,7 +8,7 @@ import { errorPage, loginPage } from './pages.js';
 
 /**
  * POST /u/login — the login form. Success redirects to the client with `code` and `state`; a wrong password
- * shows the form again with a localised error; a forged, expired or unbound transaction shows an error page.
+ * shows the form again with a localised error (429 while brute-force protection blocks the identifier); a forged, expired or unbound transaction shows an error page.
  */
 export default function loginRoute(app: App, services: Services) {
   app.post('/u/login', {
@@ -28,10 +28,10 @@ export default function loginRoute(app: App, services: Services) {
       }
       const client = await services.clients.find(tenant, authz.clientId);
       const formTargets = [new URL(authz.redirectUri).origin];
-      const again = (error: 'login.error.wrong_credentials' | 'login.error.blocked' | 'login.error.missing_fields') =>
+      const again = (error: 'login.error.wrong_credentials' | 'login.error.blocked' | 'login.error.missing_fields' | 'login.error.too_many_attempts', status = 400) =>
         sendPage(
           reply,
-          400,
+          status,
           loginPage({ locale: authz.locale, tenantName: tenant.friendlyName, applicationName: client?.name ?? '', transaction: body.transaction, username: body.username ?? '', error }),
           formTargets,
         );
@@ -45,6 +45,8 @@ export default function loginRoute(app: App, services: Services) {
           return again('login.error.wrong_credentials');
         case 'blocked':
           return again('login.error.blocked');
+        case 'too_many_attempts':
+          return again('login.error.too_many_attempts', 429);
         case 'mfa_unavailable':
           return sendPage(reply, 403, errorPage(authz.locale, 'error.mfa_unavailable'));
       }
