@@ -56,6 +56,12 @@ import listUsersByEmail from './users/list-by-email.js';
 import listUsers from './users/list.js';
 import listUserLogs from './users/logs.js';
 import updateUser from './users/update.js';
+import getBruteForce from './attack-protection/get-brute-force.js';
+import updateBruteForce from './attack-protection/update-brute-force.js';
+import deleteUserBlocks from './user-blocks/delete.js';
+import deleteUserBlocksForUser from './user-blocks/delete-for-user.js';
+import listUserBlocks from './user-blocks/list.js';
+import listUserBlocksForUser from './user-blocks/list-for-user.js';
 
 export type ManagementRoute = (app: App, services: Services) => void;
 
@@ -128,4 +134,11 @@ export const MANAGEMENT_ROUTES: ManagementRoute[] = [
   // dev inbox (Guardline extension)
   listDevInbox,
   clearDevInbox,
+  // attack protection: brute-force settings and the blocks they write
+  getBruteForce,
+  updateBruteForce,
+  listUserBlocks,
+  deleteUserBlocks,
+  listUserBlocksForUser,
+  deleteUserBlocksForUser,
 ];
