@@ -66,6 +66,8 @@ export async function storeSnapshot(ctx: Ctx): Promise<Record<string, unknown[]>
     mfa_challenges: await db.selectFrom('mfa_challenges').selectAll().orderBy('id').execute(),
     dev_inbox_messages: await db.selectFrom('dev_inbox_messages').selectAll().orderBy('id').execute(),
     enrollment_tickets: await db.selectFrom('enrollment_tickets').selectAll().orderBy('id').execute(),
+    attack_protection: await db.selectFrom('attack_protection').selectAll().orderBy('tenant_id').execute(),
+    user_blocks: await db.selectFrom('user_blocks').selectAll().orderBy('id').execute(),
   };
 }
 
