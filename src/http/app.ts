@@ -6,7 +6,7 @@ import { authSurface } from './auth/plugin.js';
 import { managementSurface } from './management/plugin.js';
 import { enforceDeclaredStatuses, recordRoutes, type RouteRecord } from './route-contract.js';
 import type { App } from './types.js';
-import { rejectNulCharacters, validatorCompiler } from './validation.js';
+import { rejectDeepNesting, rejectNulCharacters, validatorCompiler } from './validation.js';
 
 export interface BuildAppOptions {
   services: Services;
@@ -41,6 +41,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.setValidatorCompiler(validatorCompiler);
+  // Depth first: the NUL scan below walks the body too.
+  app.addHook('preValidation', rejectDeepNesting);
   app.addHook('preValidation', rejectNulCharacters);
   if (options.routeRecords) recordRoutes(app, options.routeRecords);
   if (options.enforceDeclaredStatuses) enforceDeclaredStatuses(app);

@@ -8,6 +8,8 @@ export interface RouteRecord {
   scopes: readonly string[] | undefined;
   /** Keys of the route's response schema: exact statuses (`200`), classes (`4xx`) or `default`. */
   declaredStatuses: string[];
+  /** Top-level properties its body schema names (empty for routes without a body or with a free-form one). */
+  bodyFields: string[];
 }
 
 /** Collects every route registered after this call (HEAD twins that Fastify adds are skipped). */
@@ -16,13 +18,14 @@ export function recordRoutes(app: FastifyInstance, into: RouteRecord[]): void {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD') continue;
-      const schema = route.schema as { summary?: string; response?: Record<string, unknown> } | undefined;
+      const schema = route.schema as { summary?: string; body?: { properties?: object }; response?: Record<string, unknown> } | undefined;
       into.push({
         method,
         url: route.url,
         summary: schema?.summary,
         scopes: (route.config as { scopes?: readonly string[] } | undefined)?.scopes,
         declaredStatuses: Object.keys(schema?.response ?? {}),
+        bodyFields: Object.keys(schema?.body?.properties ?? {}),
       });
     }
   });
