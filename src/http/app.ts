@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import type { Services } from '../services/index.js';
 import { authSurface } from './auth/plugin.js';
+import { rejectAmbiguousHost } from './host-header.js';
 import { managementSurface } from './management/plugin.js';
 import { enforceDeclaredStatuses, recordRoutes, type RouteRecord } from './route-contract.js';
 import type { App } from './types.js';
@@ -41,6 +42,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.setValidatorCompiler(validatorCompiler);
+  // Before any surface reads Host to choose the tenant.
+  app.addHook('onRequest', rejectAmbiguousHost);
   // Depth first: the NUL scan below walks the body too.
   app.addHook('preValidation', rejectDeepNesting);
   app.addHook('preValidation', rejectNulCharacters);

@@ -61,7 +61,7 @@ export function describeValidationError(errors: ErrorObject[] | undefined): stri
 }
 
 /** A validation error of one part of the request, thrown from a hook, that each surface renders as its own 400. */
-function partError(part: 'body' | 'params' | 'querystring' | 'headers', instancePath: string, keyword: string, message: string): Error {
+export function partError(part: 'body' | 'params' | 'querystring' | 'headers', instancePath: string, keyword: string, message: string): Error {
   const error = new Error(message) as Error & Partial<FastifyError>;
   error.statusCode = 400;
   error.validation = [{ keyword, instancePath, schemaPath: '', params: {}, message }];
