@@ -5,6 +5,7 @@ import type { Services } from '../services/index.js';
 import { authSurface } from './auth/plugin.js';
 import { rejectAmbiguousHost } from './host-header.js';
 import { managementSurface } from './management/plugin.js';
+import { sendNoStoreWhereSensitive } from './no-store.js';
 import { enforceDeclaredStatuses, recordRoutes, type RouteRecord } from './route-contract.js';
 import type { App } from './types.js';
 import { rejectDeepNesting, rejectNulCharacters, validatorCompiler } from './validation.js';
@@ -47,6 +48,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   // Depth first: the NUL scan below walks the body too.
   app.addHook('preValidation', rejectDeepNesting);
   app.addHook('preValidation', rejectNulCharacters);
+  sendNoStoreWhereSensitive(app);
   if (options.routeRecords) recordRoutes(app, options.routeRecords);
   if (options.enforceDeclaredStatuses) enforceDeclaredStatuses(app);
   app.decorateRequest('tenant');

@@ -1,4 +1,5 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
+import { needsNoStore, sensitiveFields } from './no-store.js';
 
 /** One registered route, as the route table in the docs and the contract test see it. */
 export interface RouteRecord {
@@ -10,6 +11,10 @@ export interface RouteRecord {
   declaredStatuses: string[];
   /** Top-level properties its body schema names (empty for routes without a body or with a free-form one). */
   bodyFields: string[];
+  /** Sensitive properties its response schema names (see no-store.ts). */
+  sensitiveFields: string[];
+  /** Whether every answer carries `Cache-Control: no-store`. */
+  noStore: boolean;
 }
 
 /** Collects every route registered after this call (HEAD twins that Fastify adds are skipped). */
@@ -26,6 +31,8 @@ export function recordRoutes(app: FastifyInstance, into: RouteRecord[]): void {
         scopes: (route.config as { scopes?: readonly string[] } | undefined)?.scopes,
         declaredStatuses: Object.keys(schema?.response ?? {}),
         bodyFields: Object.keys(schema?.body?.properties ?? {}),
+        sensitiveFields: sensitiveFields(schema?.response),
+        noStore: needsNoStore(route),
       });
     }
   });
