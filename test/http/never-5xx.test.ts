@@ -44,6 +44,22 @@ describe.each(DIALECTS)('no route answers 5xx to hostile input (%s)', (dialect) 
     expect(oauth.json()).toEqual({ error: 'invalid_request', error_description: 'username: must not contain the NUL character' });
   });
 
+  it('a Basic authorization header with a broken percent-escape is 401 invalid_client, not a 500', async () => {
+    for (const credentials of ['%zz:secret', 'client:%E0%A4%A', '%:%']) {
+      const response = await ctx().app.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        headers: { host: ctx().tenant.domain, authorization: `Basic ${Buffer.from(credentials).toString('base64')}` },
+        payload: { grant_type: 'client_credentials' },
+      });
+      expect({ credentials, status: response.statusCode, body: response.json() }).toEqual({
+        credentials,
+        status: 401,
+        body: { error: 'invalid_client', error_description: 'Malformed Basic authorization header' },
+      });
+    }
+  });
+
   it('every route, every body, every odd parameter and query', async () => {
     const token = await managementToken(ctx());
     const routes = await routeRecords();
