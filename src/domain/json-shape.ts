@@ -16,11 +16,21 @@ function children(container: object): unknown[] {
 /** True when `value` is nested deeper than `maxDepth`; stops at the first container past the limit. */
 export function isNestedDeeperThan(value: unknown, maxDepth: number): boolean {
   if (!isContainer(value)) return false;
-  const stack: Array<[object, number]> = [[value, 1]];
-  for (let next = stack.pop(); next; next = stack.pop()) {
-    const [container, depth] = next;
+  // Two parallel stacks rather than one of pairs: this runs on every body, so it allocates as little as it can.
+  const containers: object[] = [value];
+  const depths: number[] = [1];
+  while (containers.length > 0) {
+    const container = containers.pop()!;
+    const depth = depths.pop()!;
     if (depth > maxDepth) return true;
-    for (const child of children(container)) if (isContainer(child)) stack.push([child, depth + 1]);
+    const values = Array.isArray(container) ? (container as unknown[]) : Object.values(container);
+    for (let i = 0; i < values.length; i++) {
+      const child = values[i];
+      if (isContainer(child)) {
+        containers.push(child);
+        depths.push(depth + 1);
+      }
+    }
   }
   return false;
 }
