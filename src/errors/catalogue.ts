@@ -51,6 +51,8 @@ export const ERROR_CATALOGUE = {
   too_many_sms_per_tenant: { status: 429, family: 'oauth' },
   temporarily_unavailable: { status: 503, family: 'oauth' },
   server_error: { status: 500, family: 'oauth' },
+  // Management API: a request header that cannot be trusted (e.g. two Host headers, RFC 9112 §3.2)
+  invalid_headers: { status: 400, family: 'management' },
 } as const satisfies Record<string, { status: number; family: 'management' | 'oauth' }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -3,10 +3,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import type { Services } from '../services/index.js';
 import { authSurface } from './auth/plugin.js';
+import { rejectAmbiguousHost } from './host-header.js';
 import { managementSurface } from './management/plugin.js';
+import { sendNoStoreWhereSensitive } from './no-store.js';
 import { enforceDeclaredStatuses, recordRoutes, type RouteRecord } from './route-contract.js';
 import type { App } from './types.js';
-import { rejectNulCharacters, validatorCompiler } from './validation.js';
+import { rejectDeepNesting, rejectNulCharacters, validatorCompiler } from './validation.js';
 
 export interface BuildAppOptions {
   services: Services;
@@ -41,7 +43,12 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.setValidatorCompiler(validatorCompiler);
+  // Before any surface reads Host to choose the tenant.
+  app.addHook('onRequest', rejectAmbiguousHost);
+  // Depth first: the NUL scan below walks the body too.
+  app.addHook('preValidation', rejectDeepNesting);
   app.addHook('preValidation', rejectNulCharacters);
+  sendNoStoreWhereSensitive(app);
   if (options.routeRecords) recordRoutes(app, options.routeRecords);
   if (options.enforceDeclaredStatuses) enforceDeclaredStatuses(app);
   app.decorateRequest('tenant');

@@ -1,4 +1,5 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
+import { needsNoStore, sensitiveFields } from './no-store.js';
 
 /** One registered route, as the route table in the docs and the contract test see it. */
 export interface RouteRecord {
@@ -8,6 +9,12 @@ export interface RouteRecord {
   scopes: readonly string[] | undefined;
   /** Keys of the route's response schema: exact statuses (`200`), classes (`4xx`) or `default`. */
   declaredStatuses: string[];
+  /** Top-level properties its body schema names (empty for routes without a body or with a free-form one). */
+  bodyFields: string[];
+  /** Sensitive properties its response schema names (see no-store.ts). */
+  sensitiveFields: string[];
+  /** Whether every answer carries `Cache-Control: no-store`. */
+  noStore: boolean;
 }
 
 /** Collects every route registered after this call (HEAD twins that Fastify adds are skipped). */
@@ -16,13 +23,16 @@ export function recordRoutes(app: FastifyInstance, into: RouteRecord[]): void {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD') continue;
-      const schema = route.schema as { summary?: string; response?: Record<string, unknown> } | undefined;
+      const schema = route.schema as { summary?: string; body?: { properties?: object }; response?: Record<string, unknown> } | undefined;
       into.push({
         method,
         url: route.url,
         summary: schema?.summary,
         scopes: (route.config as { scopes?: readonly string[] } | undefined)?.scopes,
         declaredStatuses: Object.keys(schema?.response ?? {}),
+        bodyFields: Object.keys(schema?.body?.properties ?? {}),
+        sensitiveFields: sensitiveFields(schema?.response),
+        noStore: needsNoStore(route),
       });
     }
   });

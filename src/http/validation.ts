@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyError, FastifyRequest, FastifySchemaCompiler } from 'fastify';
+import { MAX_JSON_DEPTH, isNestedDeeperThan } from '../domain/json-shape.js';
 
 /**
  * Two validators, chosen by the part of the request:
@@ -59,6 +60,31 @@ export function describeValidationError(errors: ErrorObject[] | undefined): stri
   }
 }
 
+/** A validation error of one part of the request, thrown from a hook, that each surface renders as its own 400. */
+export function partError(part: 'body' | 'params' | 'querystring' | 'headers', instancePath: string, keyword: string, message: string): Error {
+  const error = new Error(message) as Error & Partial<FastifyError>;
+  error.statusCode = 400;
+  error.validation = [{ keyword, instancePath, schemaPath: '', params: {}, message }];
+  error.validationContext = part;
+  return error;
+}
+
+/**
+ * Refuses a body nested deeper than MAX_JSON_DEPTH under any of its top-level fields, before any schema, hook or
+ * service sees it: JSON.parse builds any depth a 64 KiB body can hold, but JSON.stringify, fast-json-stringify
+ * and every recursive walk overflow the stack long before. The depth is measured iteratively, per top-level field,
+ * so the message names the field and the same number that the field's own limits use. Form bodies are flat.
+ */
+export async function rejectDeepNesting(request: FastifyRequest): Promise<void> {
+  const body = request.body;
+  if (body === null || typeof body !== 'object') return;
+  for (const [key, value] of Object.entries(body)) {
+    if (isNestedDeeperThan(value, MAX_JSON_DEPTH)) {
+      throw partError('body', `/${key}`, 'maxDepth', `must not be nested more than ${MAX_JSON_DEPTH} levels deep`);
+    }
+  }
+}
+
 /** Where a NUL character was found, as a JSON pointer, or undefined. */
 function findNul(value: unknown, pointer = '', depth = 0): string | undefined {
   if (typeof value === 'string') return value.includes('\u0000') ? pointer : undefined;
@@ -80,10 +106,6 @@ export async function rejectNulCharacters(request: FastifyRequest): Promise<void
   for (const [part, value] of parts) {
     const at = findNul(value);
     if (at === undefined) continue;
-    const error = new Error('must not contain the NUL character') as Error & Partial<FastifyError>;
-    error.statusCode = 400;
-    error.validation = [{ keyword: 'nul', instancePath: at, schemaPath: '', params: {}, message: 'must not contain the NUL character' }];
-    error.validationContext = part;
-    throw error;
+    throw partError(part, at, 'nul', 'must not contain the NUL character');
   }
 }

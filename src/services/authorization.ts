@@ -15,7 +15,7 @@ import type { Clients } from './clients.js';
 import type { RequestContext, ServiceDeps } from './context.js';
 import type { EventLog } from './events.js';
 import type { Locale, Tenant } from './tenants.js';
-import { TOKEN_LIFETIMES, type Tokens } from './tokens.js';
+import { TOKEN_LIFETIMES, issuedInFuture, type Tokens } from './tokens.js';
 import { mfaAudience, profileClaims, userinfoAudience, type TokenSet, type UserTokens } from './user-tokens.js';
 import type { Users } from './users.js';
 
@@ -304,8 +304,10 @@ export function createAuthorization(
           audience: tenant.id,
           algorithms: ['HS256'],
           typ: 'guardline-login+jwt',
+          requiredClaims: ['exp'],
           currentDate: clock.now(),
         });
+        if (issuedInFuture(payload, clock.now())) return undefined;
         if (payload.bnd !== hashToken(binding)) return undefined;
         return payload.req as AuthorizationRequest;
       } catch {

@@ -37,9 +37,13 @@ export interface LogEntry {
 /** Keys whose values must never reach the log, wherever they appear in `details`. */
 const SECRET_KEYS = /^(password|client_secret|secret|code|otp|binding_code|auth_token|access_token|id_token|refresh_token|mfa_token|authorization)$/i;
 
+/** How deep `details` may go; anything below is dropped rather than stored unscrubbed. */
+const MAX_DETAILS_DEPTH = 6;
+
 /** Replaces secret-looking values before an entry is stored: a last line of defence, not the first. */
 export function scrubDetails(value: unknown, depth = 0): unknown {
-  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > MAX_DETAILS_DEPTH) return '[truncated]';
   if (Array.isArray(value)) return value.map((v) => scrubDetails(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {

@@ -20,7 +20,18 @@ export interface AccessTokenClaims {
   lifetimeSeconds?: number;
 }
 
-export type TokenProblem = 'malformed' | 'expired' | 'invalid_signature' | 'wrong_issuer' | 'wrong_audience';
+/**
+ * How far ahead of our clock a token's `iat` may be: another node's clock (or the signer's) may run a little fast,
+ * but a token "issued" further in the future was not issued by a clock we trust.
+ */
+export const MAX_CLOCK_SKEW_SECONDS = 60;
+
+/** True when `iat` says the token was issued later than `now` allows, skew included. */
+export function issuedInFuture(payload: JWTPayload, now: Date): boolean {
+  return payload.iat !== undefined && payload.iat > Math.floor(now.getTime() / 1000) + MAX_CLOCK_SKEW_SECONDS;
+}
+
+export type TokenProblem = 'malformed' | 'expired' | 'invalid_signature' | 'wrong_issuer' | 'wrong_audience' | 'missing_expiry' | 'issued_in_future';
 
 export class TokenVerificationError extends Error {
   constructor(readonly problem: TokenProblem, message: string) {
@@ -81,17 +92,24 @@ export function createTokens({ clock }: Pick<ServiceDeps, 'clock'>, signingKeys:
           issuer: tenant.issuer,
           audience: audiences,
           algorithms: ['RS256'],
+          // Every token Guardline signs expires; one without `exp` would be valid forever.
+          requiredClaims: ['exp'],
           currentDate: clock.now(),
         });
+        if (issuedInFuture(payload, clock.now())) {
+          throw new TokenVerificationError('issued_in_future', '"iat" claim timestamp check failed (it should be in the past)');
+        }
         const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [];
         return { payload: payload as VerifiedToken['payload'], scopes };
       } catch (err) {
+        if (err instanceof TokenVerificationError) throw err;
         if (err instanceof joseErrors.JWTExpired) {
           throw new TokenVerificationError('expired', 'Expired token received for JSON Web Token validation');
         }
         if (err instanceof joseErrors.JWTClaimValidationFailed) {
           if (err.claim === 'iss') throw new TokenVerificationError('wrong_issuer', `Bad issuer: ${String(err.payload.iss)}`);
           if (err.claim === 'aud') throw new TokenVerificationError('wrong_audience', 'Bad audience');
+          if (err.claim === 'exp' && err.reason === 'missing') throw new TokenVerificationError('missing_expiry', 'missing required "exp" claim');
         }
         throw new TokenVerificationError('invalid_signature', 'Invalid token');
       }

@@ -1,6 +1,7 @@
 import { burnPasswordCheck, hashSecret, verifySecret } from '../crypto/password.js';
 import { identifiersOf } from '../domain/brute-force.js';
 import { newId } from '../domain/ids.js';
+import { metadataProblem, metadataSizeProblem, type MetadataField } from '../domain/metadata-limits.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/errors.js';
 import { isUniqueViolation } from '../store/database.js';
 import type { UserFilter, UserRow, UserWithConnection } from '../store/repositories/users.js';
@@ -89,6 +90,24 @@ export function mergeMetadata(current: Metadata, patch: Metadata | null | undefi
   return merged;
 }
 
+/**
+ * The JSON to store for a user's metadata pair, refusing (before anything is written) a changed field that breaks
+ * METADATA_LIMITS. Every check is iterative, so no caller-supplied nesting reaches JSON.stringify unbounded.
+ */
+function serialiseMetadata(values: Record<MetadataField, Metadata>, changed: MetadataField[]): Record<MetadataField, string> {
+  for (const field of changed) {
+    const problem = metadataProblem(field, values[field]);
+    if (problem) throw new ValidationError(problem);
+  }
+  const serialised = { user_metadata: JSON.stringify(values.user_metadata), app_metadata: JSON.stringify(values.app_metadata) };
+  const tooLarge = changed.length > 0 ? metadataSizeProblem(changed, serialised) : undefined;
+  if (tooLarge) throw new ValidationError(tooLarge);
+  return serialised;
+}
+
+const changedMetadata = (input: { user_metadata?: unknown; app_metadata?: unknown }): MetadataField[] =>
+  (['user_metadata', 'app_metadata'] as const).filter((field) => input[field] !== undefined);
+
 function defaultPicture(email: string | null): string {
   const initials = (email ?? 'u').slice(0, 2).toLowerCase();
   return `https://cdn.auth0.com/avatars/${encodeURIComponent(initials)}.png`;
@@ -149,6 +168,7 @@ export function createUsers({ store, clock, random }: ServiceDeps) {
       if (!input.password) throw new ValidationError('Payload validation error: Missing required property: password');
       checkPassword(input.password);
       checkLocale(input.locale);
+      const metadata = serialiseMetadata({ user_metadata: input.user_metadata ?? {}, app_metadata: input.app_metadata ?? {} }, changedMetadata(input));
       const at = clock.now().toISOString();
       const row: UserRow = {
         user_id: input.user_id ? `auth0|${input.user_id}` : newId.user(random),
@@ -166,8 +186,8 @@ export function createUsers({ store, clock, random }: ServiceDeps) {
         picture: input.picture ?? null,
         locale: input.locale ?? null,
         blocked: input.blocked ? 1 : 0,
-        user_metadata: JSON.stringify(input.user_metadata ?? {}),
-        app_metadata: JSON.stringify(input.app_metadata ?? {}),
+        user_metadata: metadata.user_metadata,
+        app_metadata: metadata.app_metadata,
         logins_count: 0,
         last_login: null,
         last_ip: null,
@@ -198,6 +218,17 @@ export function createUsers({ store, clock, random }: ServiceDeps) {
       }
       if (patch.password !== undefined) checkPassword(patch.password);
       checkLocale(patch.locale);
+      const changed = changedMetadata(patch);
+      const metadata =
+        changed.length === 0
+          ? { user_metadata: row.user_metadata, app_metadata: row.app_metadata }
+          : serialiseMetadata(
+              {
+                user_metadata: mergeMetadata(JSON.parse(row.user_metadata), patch.user_metadata),
+                app_metadata: mergeMetadata(JSON.parse(row.app_metadata), patch.app_metadata),
+              },
+              changed,
+            );
       const email = patch.email !== undefined ? patch.email.toLowerCase() : row.email;
       // As in Auth0: a new email address is unverified unless the same request says otherwise.
       const emailVerified = patch.email_verified ?? (email !== row.email ? false : row.email_verified === 1);
@@ -215,8 +246,8 @@ export function createUsers({ store, clock, random }: ServiceDeps) {
         picture: patch.picture ?? row.picture,
         locale: patch.locale ?? row.locale,
         blocked: patch.blocked === undefined ? row.blocked : patch.blocked ? 1 : 0,
-        user_metadata: JSON.stringify(mergeMetadata(JSON.parse(row.user_metadata), patch.user_metadata)),
-        app_metadata: JSON.stringify(mergeMetadata(JSON.parse(row.app_metadata), patch.app_metadata)),
+        user_metadata: metadata.user_metadata,
+        app_metadata: metadata.app_metadata,
         updated_at: clock.now().toISOString(),
       };
       const { connection_name: _connectionName, ...columns } = updated;

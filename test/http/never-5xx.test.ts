@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { routeRecords } from '../../scripts/docs.js';
+import { MAX_JSON_DEPTH } from '../../src/domain/json-shape.js';
+import { createClient, createUser } from '../auth/helpers.js';
 import { DIALECTS, managementToken, useTestContext } from '../support/harness.js';
 
 /** Hostile inputs, sent to every route: each must get a 4xx (or a success), never a 5xx. */
@@ -16,6 +18,10 @@ const BODIES: Array<[string, string]> = [
   ['text/plain', 'hello'],
   ['application/xml', '<a/>'],
 ];
+
+/** `{"a":{"a":…}}` or `[[…]]` with `depth` containers, as text: deeper than JSON.stringify or any recursive walk survives. */
+const nestedObject = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+const nestedArray = (depth: number) => `${'['.repeat(depth)}1${']'.repeat(depth)}`;
 
 const PARAM_VALUES = ['%00', 'x'.repeat(2000), 'auth0%7C..%2F..%2Fetc', '%F0%9F%98%80', "'; drop table users; --"];
 const QUERIES = ['?page=-1&per_page=1000', '?include_totals=maybe', '?q=((', '?q=type:(a%20OR', '?from=abc&take=0', '?sort=date:2', '?email=%00'];
@@ -36,6 +42,22 @@ describe.each(DIALECTS)('no route answers 5xx to hostile input (%s)', (dialect) 
     const oauth = await ctx().app.inject({ method: 'POST', url: '/oauth/token', headers: { host: ctx().tenant.domain }, payload: { grant_type: 'password', username: 'a\u0000b' } });
     expect(oauth.statusCode).toBe(400);
     expect(oauth.json()).toEqual({ error: 'invalid_request', error_description: 'username: must not contain the NUL character' });
+  });
+
+  it('a Basic authorization header with a broken percent-escape is 401 invalid_client, not a 500', async () => {
+    for (const credentials of ['%zz:secret', 'client:%E0%A4%A', '%:%']) {
+      const response = await ctx().app.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        headers: { host: ctx().tenant.domain, authorization: `Basic ${Buffer.from(credentials).toString('base64')}` },
+        payload: { grant_type: 'client_credentials' },
+      });
+      expect({ credentials, status: response.statusCode, body: response.json() }).toEqual({
+        credentials,
+        status: 401,
+        body: { error: 'invalid_client', error_description: 'Malformed Basic authorization header' },
+      });
+    }
   });
 
   it('every route, every body, every odd parameter and query', async () => {
@@ -64,4 +86,56 @@ describe.each(DIALECTS)('no route answers 5xx to hostile input (%s)', (dialect) 
     expect(failures).toEqual([]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   }, 180_000);
+
+  it('every route that takes a body: each of its fields nested 5,000 deep is a 400 in the surface\'s shape; at the limit, never a 5xx', async () => {
+    const token = await managementToken(ctx());
+    // Real ids, so that bodies at the limit reach the services (an unknown id would stop at a 404 first).
+    const user = await createUser(ctx());
+    const client = await createClient(ctx());
+    const realUrl = (url: string) =>
+      url
+        .replace(/^\/api\/v2\/users\/:id/, `/api/v2/users/${encodeURIComponent(user.user_id)}`)
+        .replace(/^\/api\/v2\/clients\/:id/, `/api/v2/clients/${client.client_id}`)
+        .replace(/:[a-z_]+/g, 'unknown');
+    const routes = (await routeRecords()).filter((r) => r.method !== 'GET' && r.method !== 'DELETE');
+    expect(routes.length).toBeGreaterThan(25);
+    const failures: string[] = [];
+    for (const route of routes) {
+      const fields = route.bodyFields.length > 0 ? route.bodyFields : ['grant_type', 'client_id', 'username'];
+      const tooDeep = [
+        ...fields.flatMap((field) => [`{"${field}":${nestedObject(5000)}}`, `{"${field}":${nestedArray(6000)}}`]),
+        nestedObject(5000),
+      ];
+      for (const payload of tooDeep) {
+        const field = /^\{"([^"]+)"/.exec(payload)![1]!;
+        const response = await ctx().app.inject({
+          method: route.method as 'POST',
+          url: realUrl(route.url),
+          headers: { host: ctx().tenant.domain, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          payload,
+        });
+        const reason = `must not be nested more than ${MAX_JSON_DEPTH} levels deep`;
+        const expected = route.url.startsWith('/api/v2')
+          ? { statusCode: 400, error: 'Bad Request', message: `Payload validation error: '${field}: ${reason}'.`, errorCode: 'invalid_body' }
+          : route.url === '/u/login'
+            ? undefined
+            : { error: 'invalid_request', error_description: `${field}: ${reason}` };
+        const body = expected ? response.json() : response.body;
+        if (response.statusCode !== 400 || (expected && JSON.stringify(body) !== JSON.stringify(expected)) || (!expected && !String(body).includes('<!doctype html>'))) {
+          failures.push(`${route.method} ${route.url} ${payload.slice(0, 30)} → ${response.statusCode} ${response.body.slice(0, 200)}`);
+        }
+      }
+      // At the limit the body passes the edge: whatever the route answers, it is not a 5xx.
+      for (const field of fields) {
+        const response = await ctx().app.inject({
+          method: route.method as 'POST',
+          url: realUrl(route.url),
+          headers: { host: ctx().tenant.domain, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          payload: `{"${field}":${nestedObject(MAX_JSON_DEPTH)}}`,
+        });
+        if (response.statusCode >= 500) failures.push(`${route.method} ${route.url} ${field} at the limit → ${response.statusCode} ${response.body.slice(0, 200)}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
 });

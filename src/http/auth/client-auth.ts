@@ -8,6 +8,15 @@ export interface ClientCredentials {
   clientSecret: string | undefined;
 }
 
+/** RFC 6749 §2.3.1 form-encodes both halves of the Basic credentials; a bad escape is the caller's error, not a 500. */
+function decodeFormPart(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new OAuthError('invalid_client', 'Malformed Basic authorization header');
+  }
+}
+
 /** client_secret_basic (Authorization: Basic) or client_secret_post (body); never both. */
 export function readClientCredentials(request: FastifyRequest, body: Record<string, unknown>): ClientCredentials {
   const header = request.headers.authorization;
@@ -18,9 +27,9 @@ export function readClientCredentials(request: FastifyRequest, body: Record<stri
     const decoded = Buffer.from(header.replace(/^Basic\s+/i, ''), 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon < 0) throw new OAuthError('invalid_client', 'Malformed Basic authorization header');
-    const id = decodeURIComponent(decoded.slice(0, colon));
+    const id = decodeFormPart(decoded.slice(0, colon));
     if (bodyId !== undefined && bodyId !== id) throw new OAuthError('invalid_request', 'client_id does not match the Authorization header', { statusCode: 400 });
-    return { clientId: id, clientSecret: decodeURIComponent(decoded.slice(colon + 1)) };
+    return { clientId: id, clientSecret: decodeFormPart(decoded.slice(colon + 1)) };
   }
   return { clientId: bodyId, clientSecret: bodySecret };
 }

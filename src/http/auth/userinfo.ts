@@ -16,6 +16,8 @@ function unauthorized(description: string): OAuthError {
 /** GET /userinfo — the claims of the Bearer token's user, for the scopes the token carries. */
 export default function userinfoRoute(app: App, services: Services) {
   app.get('/userinfo', {
+    // The user's profile claims: personal data, not for any cache.
+    config: { noStore: true },
     schema: {
       summary: 'OpenID Connect UserInfo',
       response: { 200: Type.Object({ sub: Type.String() }, { additionalProperties: true }), '4xx': OAuthErrorBody },

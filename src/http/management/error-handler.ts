@@ -24,6 +24,14 @@ const CONFLICT_CODES: Record<ConflictError['entity'], ManagementErrorCode> = {
   authentication_method_limit: 'too_many_entities',
 };
 
+/** The message prefix and errorCode of a validation error, by the part of the request that failed. */
+const VALIDATION_PARTS: Record<string, [string, ManagementErrorCode]> = {
+  body: ['Payload validation error', 'invalid_body'],
+  querystring: ['Query validation error', 'invalid_query_string'],
+  params: ['Path validation error', 'invalid_uri'],
+  headers: ['Header validation error', 'invalid_headers'],
+};
+
 /** Maps anything thrown on the Management API to Auth0's `{statusCode, error, message, errorCode}`. */
 export function toManagementError(err: unknown): ManagementError | undefined {
   if (err instanceof ManagementError) return err;
@@ -36,8 +44,7 @@ export function toManagementError(err: unknown): ManagementError | undefined {
   const fastifyError = err as FastifyError;
   if (fastifyError.validation) {
     const part = fastifyError.validationContext;
-    const prefix = part === 'querystring' ? 'Query validation error' : part === 'params' ? 'Path validation error' : 'Payload validation error';
-    const code = part === 'querystring' ? 'invalid_query_string' : part === 'params' ? 'invalid_uri' : 'invalid_body';
+    const [prefix, code] = VALIDATION_PARTS[part ?? 'body'] ?? VALIDATION_PARTS.body!;
     return new ManagementError(code, `${prefix}: '${describeValidationError(fastifyError.validation as never)}'.`);
   }
   switch (fastifyError.statusCode) {

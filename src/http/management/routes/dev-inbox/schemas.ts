@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { SENSITIVE } from '../../../no-store.js';
 import { PagingQuery, StrictObject } from '../../../schemas.js';
 
 export const DevInboxMessage = Type.Object({
@@ -7,7 +8,7 @@ export const DevInboxMessage = Type.Object({
   channel: Type.String({ description: 'sms' }),
   purpose: Type.String({ description: 'enrollment | verification' }),
   locale: Type.String(),
-  body: Type.String({ description: 'The message as rendered, code included' }),
+  body: Type.String({ description: 'The message as rendered, code included', [SENSITIVE]: true }),
   created_at: Type.String(),
 });
 

@@ -27,9 +27,13 @@ function filterFrom(q: string | undefined): LogFilter {
   };
 }
 
-/** Auth0's checkpoint paging answers with a `Link: <…?from=LAST&take=N>; rel="next"` header. */
+/**
+ * Auth0's checkpoint paging answers with a `Link: <…?from=LAST&take=N>; rel="next"` header. The URL is built from
+ * the tenant's configured origin (its issuer) and the route's own path, never from Host, X-Forwarded-* or the
+ * request line: a client that follows the link must not be sent, with its token, to a host the caller chose.
+ */
 function nextLink(request: FastifyRequest, from: string, take: number): string {
-  const url = new URL(`${request.protocol}://${request.host}${request.url.split('?')[0]}`);
+  const url = new URL(request.routeOptions.url ?? '/api/v2/logs', request.tenant.issuer);
   url.searchParams.set('from', from);
   url.searchParams.set('take', String(take));
   return `<${url.toString()}>; rel="next"`;
