@@ -44,6 +44,8 @@ export interface TestContextOptions {
    * Redis runs. Redis uses a key prefix of its own.
    */
   limiter?: 'sql' | 'memory' | 'redis';
+  /** With `limiter: 'redis'`: a Redis of the test's own (fault tests), instead of the machine's. */
+  redisUrl?: string;
   /** A real upstream for the built-in SMS provider (a loopback fake of Twilio in tests). */
   builtinSmsUpstream?: BuiltinSmsUpstream;
 }
@@ -75,7 +77,7 @@ export async function createTestContext(dialect: Dialect, options: TestContextOp
   const clock = options.clock ?? new ManualClock(new Date());
   const limiter =
     options.limiter === 'redis'
-      ? createRedisLimiter({ url: TEST_REDIS_URL, clock, keyPrefix: `gl_test_${randomBytes(6).toString('hex')}:` })
+      ? createRedisLimiter({ url: options.redisUrl ?? TEST_REDIS_URL, clock, keyPrefix: `gl_test_${randomBytes(6).toString('hex')}:` })
       : options.limiter === 'memory'
         ? createMemoryLimiter(clock)
         : createSqlLimiter({ db: handle.db, dialect: handle.dialect, clock });
