@@ -57,9 +57,12 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
     keepAlive: true,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
-  // An idle client whose server went away is reported here (and dropped by the pool); unheard, it would crash the
-  // process. The next query opens a fresh connection, which is how a restarted server is picked up without a restart.
+  // A connection whose server went away emits 'error': the pool reports idle ones here (and drops them), but one
+  // checked out by Kysely has no listener, and an unheard 'error' event crashes the process. Its query still fails
+  // (that is what the caller sees); the pool drops the broken client on release. The next query opens a fresh
+  // connection, which is how a restarted server is picked up without restarting Guardline.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: failingAsUnavailable(new PostgresDialect({ pool })) });
   return { db, dialect: 'postgres', destroy: () => db.destroy() };
 }

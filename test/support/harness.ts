@@ -46,17 +46,19 @@ export interface TestContextOptions {
   limiter?: 'sql' | 'memory' | 'redis';
   /** With `limiter: 'redis'`: a Redis of the test's own (fault tests), instead of the machine's. */
   redisUrl?: string;
+  /** PostgreSQL through this URL instead of the machine's (fault tests put a proxy they can cut in between). */
+  postgresUrl?: string;
   /** A real upstream for the built-in SMS provider (a loopback fake of Twilio in tests). */
   builtinSmsUpstream?: BuiltinSmsUpstream;
 }
 
 /** A migrated database of its own: SQLite in memory, or a fresh PostgreSQL schema that `drop` removes again. */
-export async function openTestDatabase(dialect: Dialect): Promise<{ handle: DatabaseHandle; drop(): Promise<void> }> {
+export async function openTestDatabase(dialect: Dialect, postgresUrl = TEST_POSTGRES_URL): Promise<{ handle: DatabaseHandle; drop(): Promise<void> }> {
   const schema = `gl_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const handle =
     dialect === 'sqlite'
       ? await openDatabase({ dialect: 'sqlite', file: ':memory:' })
-      : await openDatabase({ dialect: 'postgres', url: TEST_POSTGRES_URL }, { schema });
+      : await openDatabase({ dialect: 'postgres', url: postgresUrl }, { schema });
   await migrateToLatest(handle);
   return {
     handle,
@@ -73,7 +75,7 @@ export async function openTestDatabase(dialect: Dialect): Promise<{ handle: Data
 }
 
 export async function createTestContext(dialect: Dialect, options: TestContextOptions = {}): Promise<TestContext> {
-  const { handle, drop } = await openTestDatabase(dialect);
+  const { handle, drop } = await openTestDatabase(dialect, options.postgresUrl);
   const clock = options.clock ?? new ManualClock(new Date());
   const limiter =
     options.limiter === 'redis'
