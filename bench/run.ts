@@ -5,10 +5,16 @@
  * with GUARDLINE_BENCH_REDIS_URL=redis://…
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import Fastify from 'fastify';
 import { loadConfig } from '../src/config/load.js';
 import { buildApp } from '../src/http/app.js';
+import { systemClock } from '../src/domain/clock.js';
+import { createMemoryLimiter, createSqlLimiter } from '../src/limits/index.js';
 import { openGuardline } from '../src/runtime.js';
+import { migrateToLatest, openDatabase } from '../src/store/database.js';
 import { bootstrap } from '../src/services/bootstrap.js';
 
 const DURATION_MS = Number(process.env.GUARDLINE_BENCH_MS ?? 2000);
@@ -83,13 +89,23 @@ async function main() {
   };
   const limiterRule = { name: 'bench', burst: 1_000_000_000, refillEveryMs: 1 };
   let key = 0;
+  const memoryLimiter = createMemoryLimiter(systemClock);
+  const sqlLimiter = createSqlLimiter({ db: guardline.handle.db, dialect: guardline.handle.dialect, clock: systemClock });
+  const fileDir = mkdtempSync(path.join(tmpdir(), 'guardline-bench-'));
+  const fileDb = await openDatabase({ dialect: 'sqlite', file: path.join(fileDir, 'bench.db') });
+  await migrateToLatest(fileDb);
+  const fileLimiter = createSqlLimiter({ db: fileDb.db, dialect: 'sqlite', clock: systemClock });
 
   const results = [
     await measure('baseline: bare Fastify GET (inject)', () => baseline.inject({ method: 'GET', url: '/hello' })),
     await measure('GET /api/v2/clients/{id} (JWT verify + tenant + 1 read)', () => app.inject({ method: 'GET', url: `/api/v2/clients/${client.client_id}`, headers: auth })),
     await measure('POST /oauth/token client_credentials (argon2id + RS256 sign)', () => app.inject({ method: 'POST', url: '/oauth/token', headers: { host }, payload: tokenPayload })),
     await measure('event log append (services.events.record)', () => guardline.services.events.record(boot.tenant.id, { type: 'sapi', description: 'bench' })),
-    await measure(`limiter take, ${config.redisUrl ? 'Redis' : 'in-process'} (GCRA)`, () => services.deps.limiter.take(limiterRule, `k${key++ % 1000}`)),
+    await measure(`limiter take, configured: ${config.redisUrl ? 'Redis' : `SQL (${config.database.dialect})`} (GCRA)`, () => services.deps.limiter.take(limiterRule, `k${key++ % 1000}`)),
+    // The back ends side by side: in-process (tests only), this database, and the embedded default (a WAL file).
+    await measure('limiter take, in-process (tests only)', () => memoryLimiter.take(limiterRule, `k${key++ % 1000}`)),
+    await measure(`limiter take, SQL on this database (${config.database.dialect})`, () => sqlLimiter.take(limiterRule, `k${key++ % 1000}`)),
+    await measure('limiter take, SQL on an embedded SQLite file (WAL)', () => fileLimiter.take(limiterRule, `k${key++ % 1000}`)),
     await measure('GET /mfa/authenticators (mfa_token lookup + list)', () => app.inject({ method: 'GET', url: '/mfa/authenticators', headers: { host, authorization: `Bearer ${pool[0]!.mfaToken}` } })),
     // Every op: client auth (argon2id), send bucket, challenge row, template render, dev inbox row, 2 events.
     await measure('POST /mfa/challenge (test number → dev inbox)', challenge, (POOL - 2) * 9),
@@ -107,6 +123,8 @@ async function main() {
   await app.close();
   await baseline.close();
   await guardline.close();
+  await fileDb.destroy();
+  rmSync(fileDir, { recursive: true, force: true });
 }
 
 await main();

@@ -35,8 +35,10 @@ export function configurationPage(): string {
     '  applied at start, the secret key generated once into `<data dir>/secret.key` (mode 0600). Back up the whole data',
     '  directory: without `secret.key` the sealed secrets (signing keys, provider credentials) cannot be read.',
     '- **Production** (`postgres://…`): `GUARDLINE_SECRET_KEY` is required, run `guardline migrate` before starting new',
-    '  code (a start with pending migrations refuses, so several nodes never race to migrate), and set',
-    '  `GUARDLINE_REDIS_URL` when more than one process serves the same database.',
+    '  code (a start with pending migrations refuses, so several nodes never race to migrate). Rate limits live in',
+    '  PostgreSQL unless `GUARDLINE_REDIS_URL` is set; both are shared by every node (docs/rate-limits.md).',
+    '- **Stopping**: SIGTERM or SIGINT stops accepting, lets running requests finish (at most 10 s), then closes the',
+    '  limiter and the database and exits 0. A second signal ends the process at once.',
     '',
   ].join('\n');
 }

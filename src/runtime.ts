@@ -6,6 +6,7 @@ import type { GuardlineConfig } from './config/load.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { cryptoRandom, systemClock } from './domain/clock.js';
 import { buildApp } from './http/app.js';
+import { drainable } from './http/drain.js';
 import type { App } from './http/types.js';
 import { bootstrap, type BootstrapResult } from './services/bootstrap.js';
 import { createLimiter } from './limits/index.js';
@@ -64,7 +65,7 @@ export async function openGuardline(config: GuardlineConfig, options: { migrate?
     await handle.destroy();
     throw err;
   }
-  const limiter = createLimiter({ redisUrl: config.redisUrl, clock: systemClock });
+  const limiter = createLimiter({ redisUrl: config.redisUrl, clock: systemClock, db: handle.db, dialect: handle.dialect });
   const services = buildServices({
     store: createStore(handle.db, handle.dialect),
     clock: systemClock,
@@ -102,6 +103,9 @@ export function createLogger(config: Pick<GuardlineConfig, 'logLevel'>): Logger 
   });
 }
 
+/** How long a stopping server lets running requests finish before it closes storage anyway. */
+export const SHUTDOWN_DRAIN_MS = 10_000;
+
 /** `guardline start`: storage, first-run bootstrap, HTTP(S) listener. */
 export async function startServer(config: GuardlineConfig): Promise<RunningServer> {
   const logger = createLogger(config);
@@ -110,6 +114,7 @@ export async function startServer(config: GuardlineConfig): Promise<RunningServe
   try {
     const https = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : undefined;
     app = await buildApp({ services: guardline.services, logger, trustProxy: config.trustProxy, ...(https ? { https } : {}) });
+    const drain = drainable(app);
     // Listen before bootstrapping: if the port is taken, no administrative credentials are created unseen.
     await app.listen({ host: config.host, port: config.port });
     const boot = await bootstrap(guardline.services, { defaultTenant: config.defaultTenant, bootstrapClient: config.bootstrapClient });
@@ -124,7 +129,9 @@ export async function startServer(config: GuardlineConfig): Promise<RunningServe
       bootstrap: boot,
       logger,
       async close() {
-        await running.close();
+        // Storage closes only after the last request is done with it (or the drain timeout has cut it off).
+        const { drained } = await drain.close(SHUTDOWN_DRAIN_MS);
+        if (!drained) logger.warn({ in_flight: drain.inFlight }, `requests still running after ${SHUTDOWN_DRAIN_MS} ms: closing storage under them`);
         await guardline.close();
       },
     };

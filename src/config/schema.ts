@@ -25,8 +25,8 @@ export const CONFIG_OPTIONS = [
   {
     env: 'GUARDLINE_REDIS_URL',
     description:
-      'Redis for the rate limits of the phone factor (sends, wrong codes, token exchanges), shared by every Guardline process (`redis://host:port/db`). Required when more than one process serves the same database: in-process limits would count per process.',
-    defaultText: 'none (in-process limits)',
+      'Redis for the rate limits (sends, wrong codes, token exchanges), shared by every Guardline process (`redis://host:port/db`). Optional: without it the buckets live in the database (durable across restarts, shared by every node on the same PostgreSQL), at one small write per limited step. Set it for many nodes or heavy traffic. While Redis is unreachable, limited requests are refused with 503.',
+    defaultText: 'none (limits in the database)',
   },
   {
     env: 'GUARDLINE_PUBLIC_URL',

@@ -33,6 +33,7 @@ export const ERROR_CATALOGUE = {
   password_strength_error: { status: 400, family: 'management' },
   too_many_requests: { status: 429, family: 'management' },
   internal_error: { status: 500, family: 'management' },
+  service_unavailable: { status: 503, family: 'management' },
   // OAuth / MFA API (RFC 6749 and Auth0 error values)
   invalid_request: { status: 400, family: 'oauth' },
   invalid_client: { status: 401, family: 'oauth' },

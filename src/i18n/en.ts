@@ -24,4 +24,5 @@ export const en = {
   'error.bad_request': 'The request could not be understood.',
   'error.no_tenant': 'No tenant is served at this address.',
   'error.internal': 'An internal error occurred (request {requestId}).',
+  'error.unavailable': 'The service is temporarily unavailable. Wait a few seconds and try again.',
 } as const;

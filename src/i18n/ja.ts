@@ -23,4 +23,5 @@ export const ja = {
   'error.bad_request': 'リクエストを理解できませんでした。',
   'error.no_tenant': 'このアドレスではテナントが提供されていません。',
   'error.internal': '内部エラーが発生しました (リクエスト {requestId})。',
+  'error.unavailable': 'サービスが一時的に利用できません。数秒待ってからもう一度お試しください。',
 } as const satisfies Messages;

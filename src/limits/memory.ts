@@ -11,8 +11,9 @@ export interface MemoryLimiter extends RateLimiter {
 }
 
 /**
- * The in-process back end: correct for one Node process only (every process has its own buckets).
- * Each operation runs synchronously, so it is atomic by construction.
+ * The in-process back end, for unit tests only: every process has its own buckets and a restart forgets them,
+ * so no running Guardline uses it (createLimiter picks Redis or the database). Each operation runs
+ * synchronously, so it is atomic by construction.
  */
 export function createMemoryLimiter(clock: Clock): MemoryLimiter {
   const tats = new Map<string, number>();

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Clock } from '../domain/clock.js';
+import { DependencyUnavailableError } from '../errors/errors.js';
 import { checkCost, checkRule, describe, view } from './gcra.js';
 import type { BucketRule, RateLimiter } from './limiter.js';
 
@@ -32,23 +33,44 @@ type GcraClient = Redis & {
   guardlineGcra(key: string, now: number, delta: number, refillEveryMs: number, burst: number): Promise<[number, number]>;
 };
 
-/** Bounds a command to a Redis that accepts connections but does not answer (paused, overloaded). */
-const COMMAND_TIMEOUT_MS = 5_000;
+/**
+ * Every call answers within this bound, also against a Redis that accepts connections but does not answer
+ * (paused, overloaded): a GCRA step takes microseconds, so anything slower is an outage, and a request that
+ * needs the limiter must fail closed in well under a second rather than hold its caller.
+ */
+const COMMAND_TIMEOUT_MS = 500;
+/** Reconnect quickly and keep trying: the limiter recovers by itself within about a second of Redis returning. */
+const RECONNECT_DELAY_MS = (attempt: number) => Math.min(attempt * 100, 1_000);
 
 /** The shared back end: every Guardline process pointed at the same Redis shares every bucket. Owns its connection. */
 export function createRedisLimiter(options: { url: string; clock: Clock; keyPrefix?: string }): RateLimiter {
   const { clock, keyPrefix = 'guardline:limit:' } = options;
-  // maxRetriesPerRequest 1: while Redis is down a command waits for one reconnect, then rejects
-  // (the caller answers with an error) instead of queueing forever.
   const redis = new Redis(options.url, {
     lazyConnect: false,
-    maxRetriesPerRequest: 1,
+    // The queue only bridges the first connect (and a reconnect in progress); commandTimeout bounds every wait in it.
     enableOfflineQueue: true,
+    // A command caught by a dropped connection fails at once instead of waiting for reconnects.
+    maxRetriesPerRequest: 0,
     commandTimeout: COMMAND_TIMEOUT_MS,
+    connectTimeout: 2_000,
+    retryStrategy: RECONNECT_DELAY_MS,
   }) as GcraClient;
   // Failures reach callers as rejected commands; without a listener ioredis would also print each one.
   redis.on('error', () => {});
   redis.defineCommand('guardlineGcra', { numberOfKeys: 1, lua: GCRA_LUA });
+
+  /** Runs one command; any failure of Redis becomes DependencyUnavailableError, at once when Redis is known to be down. */
+  async function call<T>(command: () => Promise<T>): Promise<T> {
+    // Waiting between reconnect attempts: Redis was not there a moment ago, so do not queue behind it.
+    if (redis.status === 'reconnecting' || redis.status === 'end' || redis.status === 'close') {
+      throw new DependencyUnavailableError('redis', `Redis (rate limiter) is unreachable (connection ${redis.status})`);
+    }
+    try {
+      return await command();
+    } catch (err) {
+      throw new DependencyUnavailableError('redis', `Redis (rate limiter) did not answer: ${(err as Error).message}`, { cause: err });
+    }
+  }
 
   const keyOf = (rule: BucketRule, key: string): string => `${keyPrefix}${rule.name}:${key}`;
 
@@ -57,21 +79,21 @@ export function createRedisLimiter(options: { url: string; clock: Clock; keyPref
       checkRule(rule);
       checkCost(rule, cost);
       const now = clock.now().getTime();
-      const [allowed, tat] = await redis.guardlineGcra(keyOf(rule, key), now, cost, rule.refillEveryMs, rule.burst);
+      const [allowed, tat] = await call(() => redis.guardlineGcra(keyOf(rule, key), now, cost, rule.refillEveryMs, rule.burst));
       return describe(rule, now, tat, allowed === 1, cost);
     },
     async refund(rule, key) {
       checkRule(rule);
-      await redis.guardlineGcra(keyOf(rule, key), clock.now().getTime(), -1, rule.refillEveryMs, rule.burst);
+      await call(() => redis.guardlineGcra(keyOf(rule, key), clock.now().getTime(), -1, rule.refillEveryMs, rule.burst));
     },
     async reset(rule, key) {
       checkRule(rule);
-      await redis.del(keyOf(rule, key));
+      await call(() => redis.del(keyOf(rule, key)));
     },
     async peek(rule, key) {
       checkRule(rule);
       const now = clock.now().getTime();
-      const stored = await redis.get(keyOf(rule, key));
+      const stored = await call(() => redis.get(keyOf(rule, key)));
       return view(rule, now, stored === null ? undefined : Number(stored));
     },
     async close() {

@@ -10,7 +10,7 @@ export interface ServiceDeps {
   clock: Clock;
   random: RandomSource;
   secretBox: SecretBox;
-  /** Token buckets: in-process for one node, Redis for several (`GUARDLINE_REDIS_URL`). */
+  /** Token buckets: in the database by default, in Redis with `GUARDLINE_REDIS_URL` (limits/index.ts). */
   limiter: RateLimiter;
   config: Pick<GuardlineConfig, 'publicUrl' | 'baseDomain' | 'defaultTenant' | 'builtinSmsUpstream'>;
 }

@@ -5,7 +5,7 @@ import type { LogType } from '../domain/log-types.js';
 import type { MessageChannel, TemplateLocale } from '../domain/message-templates.js';
 import { codeMatches, generateCode, hashCode, normaliseRecoveryCode } from '../domain/otp.js';
 import { maskPhoneNumber, parsePhoneNumber } from '../domain/phone-number.js';
-import { OAuthError } from '../errors/errors.js';
+import { DependencyUnavailableError, OAuthError } from '../errors/errors.js';
 import { PHONE_LIMITS } from '../limits/index.js';
 import { isUniqueViolation } from '../store/database.js';
 import type { AuthenticatorRow } from '../store/repositories/authenticators.js';
@@ -18,6 +18,7 @@ import type { Clients } from './clients.js';
 import type { RequestContext, ServiceDeps } from './context.js';
 import type { EventLog } from './events.js';
 import type { Guardian, GuardianSettings } from './guardian.js';
+import { unavailableDescription } from './outage.js';
 import { PhoneSendError, type CodeMessage, type PhoneDelivery } from './phone-delivery.js';
 import type { Tenant } from './tenants.js';
 import { TokenVerificationError, type Tokens } from './tokens.js';
@@ -129,7 +130,9 @@ export function createMfa(
     try {
       return await tokens.verify(tenant, token, [mfaAudience(tenant)]);
     } catch (err) {
-      if (err instanceof TokenVerificationError && err.problem === 'expired') throw new OAuthError('expired_token', 'mfa_token is expired', { statusCode: 401 });
+      // Only a verdict on the token is the caller's fault; a key that could not be read (database down) is not.
+      if (!(err instanceof TokenVerificationError)) throw err;
+      if (err.problem === 'expired') throw new OAuthError('expired_token', 'mfa_token is expired', { statusCode: 401 });
       throw new OAuthError('invalid_grant', 'Malformed mfa_token', { statusCode: 401 });
     }
   }
@@ -218,14 +221,21 @@ export function createMfa(
     };
   }
 
-  /** Sends a code; when the send is refused, `undo` removes what was written for it and the caller gets the matching error. */
+  /**
+   * Sends a code; when the send fails for any reason (refused, or the limiter or the database gone mid-way), `undo`
+   * removes what was written for it and the caller gets the matching error.
+   */
   async function sendOrUndo(message: CodeMessage, undo: () => Promise<unknown>): Promise<void> {
     try {
       await phoneDelivery.sendCode(message);
     } catch (err) {
-      if (!(err instanceof PhoneSendError)) throw err;
-      await undo();
-      throw sendError(err);
+      try {
+        await undo();
+      } catch {
+        // The undo needs the database; when that is what failed, the original error is the one to report. What
+        // stays is a pending enrollment (replaced by the next associate) or a challenge whose code was never sent.
+      }
+      throw err instanceof PhoneSendError ? sendError(err) : err;
     }
   }
 
@@ -265,9 +275,19 @@ export function createMfa(
     },
   };
 
-  /** Records the failed exchange (`feoobft` / `fercft`) and throws. */
-  async function refuseExchange(tenant: Tenant, type: LogType, client: ClientRow, err: OAuthError, context: RequestContext, user?: UserWithConnection): Promise<never> {
-    await events.record(tenant.id, { type, description: err.description, clientId: client.client_id, clientName: client.name, ...(user ? who(user) : {}) }, context);
+  /**
+   * Records the failed exchange (`feoobft` / `fercft`) and throws: a refusal with its description, an outage (the
+   * limiter's Redis, the database) naming its cause. An outage of the database cannot be recorded there; the
+   * surface's log line still names it.
+   */
+  async function refuseExchange(tenant: Tenant, type: LogType, client: ClientRow, err: unknown, context: RequestContext, user?: UserWithConnection): Promise<never> {
+    const description = err instanceof OAuthError ? err.description : err instanceof DependencyUnavailableError ? unavailableDescription(err) : undefined;
+    if (description === undefined) throw err;
+    try {
+      await events.record(tenant.id, { type, description, clientId: client.client_id, clientName: client.name, ...(user ? who(user) : {}) }, context);
+    } catch (recordErr) {
+      if (!(err instanceof DependencyUnavailableError)) throw recordErr;
+    }
     throw err;
   }
 
@@ -543,8 +563,7 @@ export function createMfa(
         await events.record(tenant.id, { type: 'seoobft', ...who(user, client), details: { scope: scopes.join(' ') } }, context);
         return issued;
       } catch (err) {
-        if (err instanceof OAuthError) return refuseExchange(tenant, 'feoobft', client, err, context, user);
-        throw err;
+        return refuseExchange(tenant, 'feoobft', client, err, context, user);
       }
     },
 
@@ -591,8 +610,7 @@ export function createMfa(
         await events.record(tenant.id, { type: 'sercft', ...who(user, client), details: { scope: scopes.join(' ') } }, context);
         return { ...issued, recovery_code: next };
       } catch (err) {
-        if (err instanceof OAuthError) return refuseExchange(tenant, 'fercft', client, err, context, user);
-        throw err;
+        return refuseExchange(tenant, 'fercft', client, err, context, user);
       }
     },
 

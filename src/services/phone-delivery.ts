@@ -5,7 +5,9 @@ import { defaultTemplate } from '../domain/default-templates.js';
 import type { LogType } from '../domain/log-types.js';
 import { renderMessage, TemplateError, type MessageChannel, type MessagePurpose, type TemplateLocale } from '../domain/message-templates.js';
 import { maskPhoneNumber } from '../domain/phone-number.js';
+import { DependencyUnavailableError } from '../errors/errors.js';
 import { PHONE_LIMITS } from '../limits/index.js';
+import { recordOutage, unavailableDescription } from './outage.js';
 import type { RequestContext, ServiceDeps } from './context.js';
 import type { EventLog } from './events.js';
 import type { GuardianSettings, PhoneProviderName } from './guardian.js';
@@ -79,7 +81,16 @@ export function createPhoneDelivery(deps: ServiceDeps, { events }: { events: Eve
       const who = { userId: user.id, userName: user.name, clientId: client?.id ?? null, clientName: client?.name ?? null };
       const authenticator = { id: message.authenticatorId, type: channel, phone_number: maskPhoneNumber(to) };
 
-      const bucket = await limiter.take(PHONE_LIMITS.sends, `${tenant.id}:${user.id}`);
+      const sent: LogType = channel === 'sms' ? 'gd_send_sms' : 'gd_send_voice';
+      const failed: LogType = channel === 'sms' ? 'gd_send_sms_failure' : 'gd_send_voice_failure';
+      let bucket;
+      try {
+        bucket = await limiter.take(PHONE_LIMITS.sends, `${tenant.id}:${user.id}`);
+      } catch (err) {
+        // Fail closed: no count, no send. The failure event names the outage (Auth0: "a system failure").
+        if (!(err instanceof DependencyUnavailableError)) throw err;
+        return recordOutage(events, tenant.id, err, { type: failed, ...who, details: { authenticator, purpose: message.purpose, provider_error: { errorCode: 'limiter_unavailable', message: unavailableDescription(err) } } }, context);
+      }
       if (!bucket.allowed) {
         const now = clock.now();
         await events.record(
@@ -95,8 +106,6 @@ export function createPhoneDelivery(deps: ServiceDeps, { events }: { events: Eve
         throw new PhoneSendError('too_many_messages', channel, 'Too many messages sent to this user', bucket.retryAfterMs);
       }
 
-      const sent: LogType = channel === 'sms' ? 'gd_send_sms' : 'gd_send_voice';
-      const failed: LogType = channel === 'sms' ? 'gd_send_sms_failure' : 'gd_send_voice_failure';
       const fail = async (reason: SendRefusal, provider: string, text: string): Promise<never> => {
         // Nothing left Guardline, so the attempt does not count against the user's sends (a provider outage must not
         // lock users out for hours). An unreachable upstream may have delivered after all: that one still counts.

@@ -5,9 +5,13 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/load.js';
 import { migrationProvider } from './migrations/index.js';
+import { failingAsUnavailable } from './unavailable.js';
 import type { Database } from './schema.js';
 
 export type Dialect = DatabaseConfig['dialect'];
+
+/** How long a request waits for a PostgreSQL connection before it is answered 503. */
+const CONNECT_TIMEOUT_MS = 2_000;
 
 export interface DatabaseHandle {
   db: Kysely<Database>;
@@ -29,7 +33,7 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: failingAsUnavailable(new SqliteDialect({ database: sqlite })) });
     return { db, dialect: 'sqlite', destroy: () => db.destroy() };
   }
 
@@ -48,9 +52,18 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
   const pool = new pg.Pool({
     connectionString: config.url,
     max: 10,
+    // A server that is gone (or a network that drops packets) fails a request in seconds, not at the TCP timeout.
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    keepAlive: true,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // A connection whose server went away emits 'error': the pool reports idle ones here (and drops them), but one
+  // checked out by Kysely has no listener, and an unheard 'error' event crashes the process. Its query still fails
+  // (that is what the caller sees); the pool drops the broken client on release. The next query opens a fresh
+  // connection, which is how a restarted server is picked up without restarting Guardline.
+  pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
+  const db = new Kysely<Database>({ dialect: failingAsUnavailable(new PostgresDialect({ pool })) });
   return { db, dialect: 'postgres', destroy: () => db.destroy() };
 }
 

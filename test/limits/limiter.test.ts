@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
-import { createMemoryLimiter, createRedisLimiter, PHONE_LIMITS, type BucketRule, type RateLimiter } from '../../src/limits/index.js';
+import { createMemoryLimiter, createRedisLimiter, createSqlLimiter, PHONE_LIMITS, type BucketRule, type RateLimiter } from '../../src/limits/index.js';
+import type { DatabaseHandle } from '../../src/store/database.js';
+import { openTestDatabase } from '../support/harness.js';
 import { TEST_REDIS_URL } from '../support/services.js';
 
 const MINUTE = 60_000;
@@ -21,6 +23,24 @@ async function deleteKeys(prefix: string): Promise<void> {
   if (keys.length > 0) await admin.del(...keys);
 }
 
+// One database per dialect for the whole file; each test empties the table (the SQL back end keeps no state of its own).
+const databases: Partial<Record<'sqlite' | 'postgres', { handle: DatabaseHandle; drop(): Promise<void> }>> = {};
+beforeAll(async () => {
+  databases.sqlite = await openTestDatabase('sqlite');
+  databases.postgres = await openTestDatabase('postgres');
+});
+afterAll(async () => {
+  await databases.sqlite?.drop();
+  await databases.postgres?.drop();
+});
+const sqlBackend = (dialect: 'sqlite' | 'postgres') => ({
+  name: `sql (${dialect})`,
+  make: (clock: ManualClock) => {
+    const { handle } = databases[dialect]!;
+    return { limiter: createSqlLimiter({ db: handle.db, dialect, clock }), cleanup: async () => void (await handle.db.deleteFrom('rate_limit_buckets').execute()) };
+  },
+});
+
 const backends = [
   { name: 'memory', make: (clock: ManualClock) => ({ limiter: createMemoryLimiter(clock), cleanup: async () => {} }) },
   {
@@ -30,6 +50,8 @@ const backends = [
       return { limiter: createRedisLimiter({ url: TEST_REDIS_URL, clock, keyPrefix }), cleanup: () => deleteKeys(keyPrefix) };
     },
   },
+  sqlBackend('sqlite'),
+  sqlBackend('postgres'),
 ];
 
 describe.each(backends)('rate limiter, $name back end', ({ make }) => {
@@ -94,6 +116,16 @@ describe.each(backends)('rate limiter, $name back end', ({ make }) => {
     expect(await takes(4)).toEqual([true, true, true, false]);
     await limiter.refund(rule, 'tenant:user');
     expect(await takes(2)).toEqual([true, false]);
+  });
+
+  it('reset fills one bucket again and leaves the others as they were', async () => {
+    await takes(3);
+    await takes(2, rule, 'tenant:other');
+    await limiter.reset(rule, 'tenant:user');
+    expect(await limiter.peek(rule, 'tenant:user')).toMatchObject({ allowed: true, remaining: 3, retryAfterMs: 0 });
+    expect((await limiter.peek(rule, 'tenant:other')).remaining).toBe(1);
+    await limiter.reset(rule, 'tenant:never-used');
+    expect(await takes(4)).toEqual([true, true, true, false]);
   });
 
   it('peek does not consume', async () => {

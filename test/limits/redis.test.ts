@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { createLimiter, createRedisLimiter, type RateLimiter } from '../../src/limits/index.js';
+import { openTestDatabase } from '../support/harness.js';
 import { TEST_REDIS_URL } from '../support/services.js';
 
 const run = promisify(execFile);
@@ -59,20 +60,27 @@ describe('Redis rate limiter', () => {
     await expect(limiter.peek({ name: 'x', burst: 1, refillEveryMs: 1000 }, 'k')).rejects.toThrow();
   });
 
-  it('createLimiter shares buckets through Redis when given a URL, and keeps them in process otherwise', async () => {
+  it('createLimiter shares buckets through Redis when given a URL, and keeps them in the database otherwise', async () => {
     const clock = new ManualClock();
     const rule = { name: 'choice', burst: 2, refillEveryMs: MINUTE };
     const key = `test:${randomUUID()}`;
-    const [a, b] = [open(createLimiter({ redisUrl: TEST_REDIS_URL, clock })), open(createLimiter({ redisUrl: TEST_REDIS_URL, clock }))];
-    expect((await a.take(rule, key)).allowed).toBe(true);
-    expect((await b.take(rule, key)).allowed).toBe(true);
-    expect((await a.take(rule, key)).allowed).toBe(false);
-    await a.refund(rule, key);
-    await a.refund(rule, key); // back to full: the default-prefix key is gone again
+    const database = await openTestDatabase('sqlite');
+    try {
+      const on = { clock, db: database.handle.db, dialect: database.handle.dialect };
+      const [a, b] = [open(createLimiter({ ...on, redisUrl: TEST_REDIS_URL })), open(createLimiter({ ...on, redisUrl: TEST_REDIS_URL }))];
+      expect((await a.take(rule, key)).allowed).toBe(true);
+      expect((await b.take(rule, key)).allowed).toBe(true);
+      expect((await a.take(rule, key)).allowed).toBe(false);
+      await a.refund(rule, key);
+      await a.refund(rule, key); // back to full: the default-prefix key is gone again
+      expect(await database.handle.db.selectFrom('rate_limit_buckets').selectAll().execute()).toEqual([]);
 
-    const [c, d] = [open(createLimiter({ clock })), open(createLimiter({ redisUrl: undefined, clock }))];
-    await c.take(rule, key, 2);
-    expect((await d.take(rule, key, 2)).allowed).toBe(true);
-    expect((await c.take(rule, key)).allowed).toBe(false);
+      const [c, d] = [open(createLimiter(on)), open(createLimiter({ ...on, redisUrl: undefined }))];
+      await c.take(rule, key, 2);
+      expect((await d.take(rule, key)).allowed).toBe(false);
+      expect(await database.handle.db.selectFrom('rate_limit_buckets').select('key').execute()).toEqual([{ key: `choice:${key}` }]);
+    } finally {
+      await database.drop();
+    }
   });
 });

@@ -63,7 +63,7 @@ async function smsFactor(ctx: TestContext, tenant: Tenant, token: string) {
 
 describe.each(DIALECTS)('built-in provider (%s)', (dialect) => {
   describe('the 100-message cap', () => {
-    const ctx = useTestContext(dialect, { limiter: dialect === 'postgres' ? 'redis' : 'memory' });
+    const ctx = useTestContext(dialect, { limiter: dialect === 'postgres' ? 'redis' : 'sql' });
 
     it('at 95 sent, 20 concurrent challenges from 20 users: exactly 5 are sent, 15 refused; other tenants and test numbers unaffected', async () => {
       await enablePhoneFactor(ctx());

@@ -60,9 +60,10 @@ async function logsFor(ctx: TestContext, type: string, actors: Actors) {
 const statuses = (responses: LightMyRequestResponse[]) => responses.map((r) => r.statusCode);
 const count = <T>(items: T[], predicate: (item: T) => boolean) => items.filter(predicate).length;
 
-/** Both databases and both limiter back ends (the limiter does not depend on the database, so two pairs cover all four). */
-const BACKENDS: Array<[Dialect, 'memory' | 'redis']> = [
-  ['sqlite', 'memory'],
+/** Both databases and the production back ends: each database's own buckets, and Redis. */
+const BACKENDS: Array<[Dialect, 'sql' | 'redis']> = [
+  ['sqlite', 'sql'],
+  ['postgres', 'sql'],
   ['postgres', 'redis'],
 ];
 

@@ -12,7 +12,7 @@ import { migrateToLatest, openDatabase, type DatabaseHandle, type Dialect } from
 import { createStore } from '../../src/store/store.js';
 import { TEST_POSTGRES_URL, TEST_REDIS_URL } from './services.js';
 import type { BuiltinSmsUpstream } from '../../src/config/load.js';
-import { createMemoryLimiter, createRedisLimiter, type RateLimiter } from '../../src/limits/index.js';
+import { createMemoryLimiter, createRedisLimiter, createSqlLimiter, type RateLimiter } from '../../src/limits/index.js';
 
 /** Every repository and HTTP test runs once per database. */
 export const DIALECTS: Dialect[] = ['sqlite', 'postgres'];
@@ -39,24 +39,50 @@ export interface TestContext {
  */
 export interface TestContextOptions {
   clock?: Clock;
-  /** Which limiter back end the services get (default: in-process). Redis uses a key prefix of its own. */
-  limiter?: 'memory' | 'redis';
+  /**
+   * Which limiter back end the services get. Default: the database's own (limits/sql.ts), what a Guardline without
+   * Redis runs. Redis uses a key prefix of its own.
+   */
+  limiter?: 'sql' | 'memory' | 'redis';
+  /** With `limiter: 'redis'`: a Redis of the test's own (fault tests), instead of the machine's. */
+  redisUrl?: string;
+  /** PostgreSQL through this URL instead of the machine's (fault tests put a proxy they can cut in between). */
+  postgresUrl?: string;
   /** A real upstream for the built-in SMS provider (a loopback fake of Twilio in tests). */
   builtinSmsUpstream?: BuiltinSmsUpstream;
 }
 
-export async function createTestContext(dialect: Dialect, options: TestContextOptions = {}): Promise<TestContext> {
+/** A migrated database of its own: SQLite in memory, or a fresh PostgreSQL schema that `drop` removes again. */
+export async function openTestDatabase(dialect: Dialect, postgresUrl = TEST_POSTGRES_URL): Promise<{ handle: DatabaseHandle; drop(): Promise<void> }> {
   const schema = `gl_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const handle =
     dialect === 'sqlite'
       ? await openDatabase({ dialect: 'sqlite', file: ':memory:' })
-      : await openDatabase({ dialect: 'postgres', url: TEST_POSTGRES_URL }, { schema });
+      : await openDatabase({ dialect: 'postgres', url: postgresUrl }, { schema });
   await migrateToLatest(handle);
+  return {
+    handle,
+    async drop() {
+      await handle.destroy();
+      if (dialect === 'postgres') {
+        const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await client.end();
+      }
+    },
+  };
+}
+
+export async function createTestContext(dialect: Dialect, options: TestContextOptions = {}): Promise<TestContext> {
+  const { handle, drop } = await openTestDatabase(dialect, options.postgresUrl);
   const clock = options.clock ?? new ManualClock(new Date());
   const limiter =
     options.limiter === 'redis'
-      ? createRedisLimiter({ url: TEST_REDIS_URL, clock, keyPrefix: `gl_test_${randomBytes(6).toString('hex')}:` })
-      : createMemoryLimiter(clock);
+      ? createRedisLimiter({ url: options.redisUrl ?? TEST_REDIS_URL, clock, keyPrefix: `gl_test_${randomBytes(6).toString('hex')}:` })
+      : options.limiter === 'memory'
+        ? createMemoryLimiter(clock)
+        : createSqlLimiter({ db: handle.db, dialect: handle.dialect, clock });
   const services = buildServices({
     store: createStore(handle.db, handle.dialect),
     clock,
@@ -80,13 +106,7 @@ export async function createTestContext(dialect: Dialect, options: TestContextOp
     async close() {
       await app.close();
       await limiter.close();
-      await handle.destroy();
-      if (dialect === 'postgres') {
-        const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-        await client.connect();
-        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-        await client.end();
-      }
+      await drop();
     },
   };
 }

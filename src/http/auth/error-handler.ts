@@ -1,10 +1,17 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthError } from '../../errors/errors.js';
+import { asUnavailable, logUnavailable, RETRY_AFTER_SECONDS } from '../unavailable.js';
 import { describeValidationError } from '../validation.js';
 
 /** Maps anything thrown on the Authentication API to `{error, error_description}`. */
 export function toOAuthError(err: unknown): OAuthError | undefined {
   if (err instanceof OAuthError) return err;
+  if (asUnavailable(err)) {
+    return new OAuthError('temporarily_unavailable', 'The service is temporarily unavailable. Try again in a few seconds.', {
+      statusCode: 503,
+      headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
+    });
+  }
   const fastifyError = err as FastifyError;
   if (fastifyError.validation) {
     return new OAuthError('invalid_request', describeValidationError(fastifyError.validation as never), { statusCode: 400 });
@@ -22,6 +29,8 @@ export function toOAuthError(err: unknown): OAuthError | undefined {
 }
 
 export function oauthErrorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const unavailable = asUnavailable(err);
+  if (unavailable) logUnavailable(request, unavailable);
   const mapped = toOAuthError(err);
   if (mapped) {
     reply.headers({ 'cache-control': 'no-store', pragma: 'no-cache', ...mapped.headers });

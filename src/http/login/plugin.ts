@@ -5,6 +5,7 @@ import { negotiateLocale } from '../../i18n/negotiate.js';
 import { SUPPORTED_LOCALES } from '../../services/tenants.js';
 import type { App, SurfaceOptions } from '../types.js';
 import authorizeRoute from './authorize.js';
+import { asUnavailable, logUnavailable, RETRY_AFTER_SECONDS } from '../unavailable.js';
 import { sendPage } from './html.js';
 import loginRoute from './login.js';
 import { errorPage } from './pages.js';
@@ -19,6 +20,12 @@ export const loginSurface: FastifyPluginAsync<SurfaceOptions> = async (instance,
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const tenant = request.tenant ?? { defaultLocale: 'en', supportedLocales: [...SUPPORTED_LOCALES] };
     const locale = negotiateLocale(tenant, undefined, request.headers['accept-language']);
+    const unavailable = asUnavailable(err);
+    if (unavailable) {
+      logUnavailable(request, unavailable);
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      return sendPage(reply, 503, errorPage(locale, 'error.unavailable'));
+    }
     if (err instanceof OAuthError && err.statusCode === 404) return sendPage(reply, 404, errorPage(locale, 'error.no_tenant'));
     if (err.validation || (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500)) {
       return sendPage(reply, err.statusCode && err.statusCode !== 500 ? err.statusCode : 400, errorPage(locale, 'error.bad_request'));

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ConflictError, ManagementError, NotFoundError, ValidationError } from '../../errors/errors.js';
 import type { ManagementErrorCode } from '../../errors/catalogue.js';
+import { asUnavailable, logUnavailable, RETRY_AFTER_SECONDS } from '../unavailable.js';
 import { describeValidationError } from '../validation.js';
 
 const NOT_FOUND_CODES: Record<NotFoundError['entity'], ManagementErrorCode> = {
@@ -37,6 +38,7 @@ export function toManagementError(err: unknown): ManagementError | undefined {
   if (err instanceof ManagementError) return err;
   if (err instanceof NotFoundError) return new ManagementError(NOT_FOUND_CODES[err.entity], err.message);
   if (err instanceof ConflictError) return new ManagementError(CONFLICT_CODES[err.entity], err.message);
+  if (asUnavailable(err)) return new ManagementError('service_unavailable', 'The service is temporarily unavailable. Try again in a few seconds.');
   if (err instanceof ValidationError) {
     const code = err.message.startsWith('PasswordStrengthError') ? 'password_strength_error' : 'invalid_body';
     return new ManagementError(code, err.message);
@@ -61,6 +63,11 @@ export function toManagementError(err: unknown): ManagementError | undefined {
 }
 
 export function managementErrorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const unavailable = asUnavailable(err);
+  if (unavailable) {
+    logUnavailable(request, unavailable);
+    reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+  }
   const mapped = toManagementError(err);
   if (mapped) return reply.code(mapped.statusCode).send(mapped.toBody());
   // Not exposed: log the cause, answer with only the request id.
