@@ -65,7 +65,8 @@ export const CONFIG_OPTIONS = [
   },
   {
     env: 'GUARDLINE_BOOTSTRAP_CLIENT_SECRET',
-    description: 'Secret for `GUARDLINE_BOOTSTRAP_CLIENT_ID` (at least 16 characters).',
+    description:
+      'Secret for `GUARDLINE_BOOTSTRAP_CLIENT_ID`: 32–512 random characters (e.g. `openssl rand -hex 32`). Client secrets are checked with a fast keyed hash, so the length is the strength; a shorter one stops the start.',
     defaultText: 'none',
   },
   {

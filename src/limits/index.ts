@@ -5,6 +5,7 @@ import { createRedisLimiter } from './redis.js';
 
 export type { BucketRule, RateLimiter, TakeResult } from './limiter.js';
 export { PHONE_LIMITS } from './rules.js';
+export { CLIENT_AUTH_LIMITS } from './rules.js';
 export { createMemoryLimiter, type MemoryLimiter } from './memory.js';
 export { createRedisLimiter } from './redis.js';
 
