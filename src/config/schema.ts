@@ -49,7 +49,7 @@ export const CONFIG_OPTIONS = [
   {
     env: 'GUARDLINE_SECRET_KEY',
     description:
-      'Key for encryption at rest: 32 bytes as 64 hex characters or base64. Required with PostgreSQL; in embedded mode it is generated once into `<data dir>/secret.key`.',
+      'Key for encryption at rest: 32 bytes as 64 hex characters or base64. Required with PostgreSQL; in embedded mode it is generated once into `<data dir>/secret.key`. Client secrets are hashed under a key derived from it: changing it invalidates every client secret (rotate them).',
     defaultText: 'generated (embedded mode only)',
   },
   {
