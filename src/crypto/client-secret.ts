@@ -43,9 +43,6 @@ export function createClientSecrets(digest: SecretDigest) {
       return `${HMAC_PREFIX}${digest(clientId, secret).toString('base64url')}`;
     },
 
-    /** True for a stored value that a successful check should rewrite (a legacy argon2id hash). */
-    isLegacy: (stored: string): boolean => stored.startsWith(ARGON2_PREFIX),
-
     /** Checks `candidate` against a stored value in constant time (HMAC rows); argon2id rows run argon2. */
     async verify(clientId: string, stored: string, candidate: string): Promise<SecretVerdict> {
       if (stored.startsWith(HMAC_PREFIX)) {
