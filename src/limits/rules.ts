@@ -13,7 +13,7 @@ export const PHONE_LIMITS = {
 /**
  * Failed client authentications (wrong or missing `client_secret`, unknown `client_id`) on `/oauth/token` and
  * `/mfa/challenge`, keyed by tenant and IP and by tenant and the client id as presented (known or not, so the
- * limit does not tell which ids exist). Only failures count: a success gives its tokens back at once.
+ * limit does not tell which ids exist). Only failures take tokens; services/client-authentication.ts says in which order.
  *
  * - Per IP, burst 20, 1 per 30 s (120/hour): a server with a wrong secret in its configuration fails a handful of
  *   times before someone looks; twenty in a row from one address is a script. Guessing stays hopeless anyway

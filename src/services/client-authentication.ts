@@ -35,15 +35,21 @@ const DESCRIPTIONS: Record<ClientAuthFailure | 'limited', string> = {
  * check, the legacy-hash upgrade and one log entry per refusal.
  *
  * Order, and why:
- * 1. One token from the IP's and the client id's failure buckets, before anything else. Taking first makes the
- *    limit exact under concurrency (parallel guesses cannot all pass a check made before any of them failed); if
- *    either bucket is empty the request is refused (429) without a lookup of the secret, and the other bucket
- *    gets its token back, so a refusal by one bucket never spends the other.
- * 2. The secret check runs exactly one keyed hash on every path: against the row's hash, or against a dummy when
- *    there is nothing to compare with (unknown id, missing secret), so a refusal costs the same whether the id
- *    exists or not. The exception is a legacy argon2id row until its first successful use.
- * 3. A success gives both tokens back at once: only failures count, and a busy client never sees its own
- *    successful requests as failures.
+ * 1. Peek at the IP's and the client id's failure buckets (with the client lookup, in parallel). If either is
+ *    empty: 429, without checking the secret.
+ * 2. Check the secret. Every path runs exactly one keyed hash: against the row's hash, or against a dummy when there
+ *    is nothing to compare with (unknown id, missing secret), so a refusal costs the same whether the id exists or
+ *    not. The exception is a legacy argon2id row until its first successful use.
+ * 3. A failure takes one token from each bucket (atomically); if either is empty by now, because parallel failures
+ *    got there first, the answer is 429 instead of 401 and the other bucket gets its token back, so a refusal by
+ *    one bucket never spends the other.
+ *    A success peeks again, after its check, and is refused (429) if either bucket is empty by now.
+ *
+ * Why the second peek: every guess meets the limiter only after its check, so the guesses of a parallel burst
+ * reach it in some order, and once the failures before them have emptied a bucket, the rest get 429 whether they
+ * were right or wrong. A burst of any size thus learns the verdict of at most as many guesses as the bucket holds.
+ * Why not take a token up front and refund it on success (exact too): a busy application's parallel successes
+ * would hold tokens while in flight and see 429 without a single failure. Here successes never take anything.
  */
 export function createClientAuthentication(
   { limiter, clock }: Pick<ServiceDeps, 'limiter' | 'clock'>,
@@ -90,29 +96,34 @@ export function createClientAuthentication(
         { rule: CLIENT_AUTH_LIMITS.perIp, key: ipKey(tenant, context), limit: 'ip' },
         { rule: CLIENT_AUTH_LIMITS.perClient, key: clientKey(tenant, presented.clientId), limit: 'client_id' },
       ] as const;
-      const taken: TakeResult[] = await Promise.all(buckets.map((b) => limiter.take(b.rule, b.key)));
-      const giveBack = (which: (t: TakeResult) => boolean) =>
-        Promise.all(buckets.filter((_, i) => which(taken[i]!)).map((b) => limiter.refund(b.rule, b.key)));
+      const peek = () => Promise.all(buckets.map((b) => limiter.peek(b.rule, b.key)));
 
-      if (taken.some((t) => !t.allowed)) {
-        await giveBack((t) => t.allowed);
-        const retryAfterMs = Math.max(...taken.filter((t) => !t.allowed).map((t) => t.retryAfterMs));
-        const row = await clients.find(tenant, presented.clientId);
-        const limits = buckets.filter((_, i) => !taken[i]!.allowed).map((b) => b.limit);
+      /** 429: one entry naming the empty bucket(s), and when one token is back. */
+      const limited = async (states: TakeResult[], row: ClientRow | undefined): Promise<ClientAuthResult> => {
+        const retryAfterMs = Math.max(...states.filter((t) => !t.allowed).map((t) => t.retryAfterMs));
         await record(tenant, failureLogType, presented.clientId, row, 'limited', context, {
-          limits,
+          limits: buckets.filter((_, i) => !states[i]!.allowed).map((b) => b.limit),
           reset_time: new Date(clock.now().getTime() + retryAfterMs).toISOString(),
         });
         return { outcome: 'limited', retryAfterMs };
-      }
+      };
 
-      const row = await clients.find(tenant, presented.clientId);
+      const [before, row] = await Promise.all([peek(), clients.find(tenant, presented.clientId)]);
+      if (before.some((t) => !t.allowed)) return limited(before, row);
+
       const result = await check(row, presented);
       if (!result.ok) {
+        const taken = await Promise.all(buckets.map((b) => limiter.take(b.rule, b.key)));
+        if (taken.some((t) => !t.allowed)) {
+          await Promise.all(buckets.filter((_, i) => taken[i]!.allowed).map((b) => limiter.refund(b.rule, b.key)));
+          return limited(taken, row);
+        }
         await record(tenant, failureLogType, presented.clientId, row, result.reason, context);
         return { outcome: 'refused', reason: result.reason };
       }
-      await giveBack(() => true);
+
+      const after = await peek();
+      if (after.some((t) => !t.allowed)) return limited(after, row);
       if (result.legacy && presented.clientSecret !== undefined) await clients.upgradeSecretHash(result.client, presented.clientSecret);
       return { outcome: 'authenticated', client: result.client };
     },

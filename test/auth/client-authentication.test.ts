@@ -196,7 +196,7 @@ describe.each(DIALECTS)('failed client authentications: 401 invalid_client and o
 });
 
 // Both databases with the in-process limiter, and once with the Redis limiter that several nodes share.
-const LIMIT_SETUPS: Array<[Dialect, 'memory' | 'redis']> = [...DIALECTS.map((d): [Dialect, 'memory'] => [d, 'memory']), ['sqlite', 'redis']];
+const LIMIT_SETUPS: Array<[Dialect, 'memory' | 'redis']> = [...DIALECTS.map((d): [Dialect, 'memory'] => [d, 'memory']), ['sqlite', 'redis'], ['postgres', 'redis']];
 
 describe.each(LIMIT_SETUPS)('failed client authentications are limited per IP and per client id (%s, %s limiter)', (dialect, limiter) => {
   const clock = new ManualClock(new Date());
@@ -279,6 +279,20 @@ describe.each(LIMIT_SETUPS)('failed client authentications are limited per IP an
     expect((await tokenFrom(ctx(), bystander, params)).statusCode).toBe(200);
   });
 
+  it('in parallel: 50 right secrets from one address all pass; 60 wrong ones get exactly 20 answers of 401, the rest 429; then even right ones get 429', async () => {
+    const { params, wrong } = await m2m(ctx());
+    const server = freshIp();
+    const successes = await Promise.all(Array.from({ length: 50 }, () => tokenFrom(ctx(), server, params)));
+    expect(successes.map((r) => r.statusCode)).toEqual(Array(50).fill(200));
+
+    const attacker = freshIp();
+    const guesses = await Promise.all(Array.from({ length: 60 }, (_, i) => tokenFrom(ctx(), attacker, { ...wrong, client_secret: `guess-${i}` })));
+    const counts = guesses.reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.statusCode]: (acc[r.statusCode] ?? 0) + 1 }), {});
+    expect(counts).toEqual({ 401: 20, 429: 40 });
+    const afterwards = await Promise.all(Array.from({ length: 5 }, () => tokenFrom(ctx(), attacker, params)));
+    expect(afterwards.map((r) => r.statusCode)).toEqual([429, 429, 429, 429, 429]);
+  });
+
   it('an unknown client id is limited exactly like a known one (the limit does not tell which ids exist)', async () => {
     const { wrong } = await m2m(ctx());
     const unknown = { ...wrong, client_id: 'an-id-that-does-not-exist' };
@@ -296,12 +310,16 @@ describe.each(LIMIT_SETUPS)('failed client authentications are limited per IP an
 describe.each(DIALECTS)('a refusal costs one keyed hash whether the client id exists or not (%s)', (dialect) => {
   const ctx = useTestContext(dialect);
 
-  /** The real service, with a digest that counts its calls (same key, so stored hashes still verify). */
-  function countingAuthentication() {
+  /**
+   * The real service, with a digest that counts its calls (same key, so stored hashes still verify) and can run
+   * `during` inside the check, as a parallel request would.
+   */
+  function countingAuthentication(during: () => void = () => {}) {
     const real = hmacDigest(ctx().services.deps.secretBox.derive(CLIENT_SECRET_KEY_PURPOSE));
     const calls: string[] = [];
     const digest: SecretDigest = (clientId, secret) => {
       calls.push(clientId);
+      during();
       return real(clientId, secret);
     };
     const { clients, events } = ctx().services;
@@ -324,6 +342,20 @@ describe.each(DIALECTS)('a refusal costs one keyed hash whether the client id ex
       expect((await authenticate(clientId, secret)).outcome).toBe(outcome);
       expect(calls, `${clientId} ${secret ?? '(no secret)'}`).toEqual([clientId]);
     }
+  });
+
+  it('a right secret is refused when parallel failures emptied a bucket while it was being checked (a burst learns no more verdicts than the bucket holds)', async () => {
+    const client = await createClient(ctx(), { app_type: 'non_interactive', grant_types: ['client_credentials'] });
+    const key = `${ctx().tenant.id}:${client.client_id}`;
+    const { perClient } = CLIENT_AUTH_LIMITS;
+    let drained = false;
+    const { authenticate } = countingAuthentication(() => {
+      if (drained) return;
+      drained = true;
+      // the failures of a parallel burst land while this request computes its digest
+      void ctx().limiter.take(perClient, key, perClient.burst);
+    });
+    expect(await authenticate(client.client_id, client.client_secret!)).toEqual({ outcome: 'limited', retryAfterMs: perClient.refillEveryMs });
   });
 
   it('a request refused by its limit runs no digest at all, known id or not', async () => {
