@@ -145,7 +145,7 @@ async function main() {
     await measure('event log append (services.events.record)', () => guardline.services.events.record(boot.tenant.id, { type: 'sapi', description: 'bench' })),
     await measure(`limiter take, ${config.redisUrl ? 'Redis' : 'in-process'} (GCRA)`, () => services.deps.limiter.take(limiterRule, `k${key++ % 1000}`)),
     await measure('GET /mfa/authenticators (mfa_token lookup + list)', () => app.inject({ method: 'GET', url: '/mfa/authenticators', headers: { host, authorization: `Bearer ${pool[0]!.mfaToken}` } })),
-    // Every op: client auth (HMAC, 2 failure-bucket takes + refunds), send bucket, challenge row, template render, dev inbox row, 2 events.
+    // Every op: client auth (HMAC, 2 × 2 failure-bucket peeks), send bucket, challenge row, template render, dev inbox row, 2 events.
     await measure('POST /mfa/challenge (test number → dev inbox)', challenge, (POOL - 2) * 9),
   ];
 
