@@ -18,7 +18,7 @@ export const PHONE_LIMITS = {
  * - Per IP, burst 20, 1 per 30 s (120/hour): a server with a wrong secret in its configuration fails a handful of
  *   times before someone looks; twenty in a row from one address is a script. Guessing stays hopeless anyway
  *   (generated secrets are 64 random characters), so the bucket mainly bounds cost and log volume per address.
- * - Per client id, burst 300, 1 per 6 s (600/hour): large, because anyone who knows a client id (it is not a
+ * - Per client id (confidential clients and unknown ids; a public client has no secret to guess), burst 300, 1 per 6 s (600/hour): large, because anyone who knows a client id (it is not a
  *   secret) can spend this bucket and lock the real application out. Emptying it takes 15 addresses at their
  *   full burst, and keeping it empty takes 600 failures an hour, i.e. at least 5 addresses at their sustained
  *   rate; it still caps a distributed guess at 600 an hour per client. docs/rate-limits.md says what remains.

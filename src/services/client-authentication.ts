@@ -35,8 +35,8 @@ const DESCRIPTIONS: Record<ClientAuthFailure | 'limited', string> = {
  * check, the legacy-hash upgrade and one log entry per refusal.
  *
  * Order, and why:
- * 1. Peek at the IP's and the client id's failure buckets (with the client lookup, in parallel). If either is
- *    empty: 429, without checking the secret.
+ * 1. Look the client up, then peek at the IP's and the client id's failure buckets (public clients: the IP's
+ *    only). If either is empty: 429, without checking the secret.
  * 2. Check the secret. Every path runs exactly one keyed hash: against the row's hash, or against a dummy when there
  *    is nothing to compare with (unknown id, missing secret), so a refusal costs the same whether the id exists or
  *    not. The exception is a legacy argon2id row until its first successful use.
@@ -92,10 +92,12 @@ export function createClientAuthentication(
      * exchanges with (`feccft` for client_credentials, …); every refusal writes one entry of it, never the secret.
      */
     async authenticate(tenant: Tenant, presented: PresentedCredentials, failureLogType: LogType, context: RequestContext): Promise<ClientAuthResult> {
-      const buckets = [
-        { rule: CLIENT_AUTH_LIMITS.perIp, key: ipKey(tenant, context), limit: 'ip' },
-        { rule: CLIENT_AUTH_LIMITS.perClient, key: clientKey(tenant, presented.clientId), limit: 'client_id' },
-      ] as const;
+      const row = await clients.find(tenant, presented.clientId);
+      const perIp = { rule: CLIENT_AUTH_LIMITS.perIp, key: ipKey(tenant, context), limit: 'ip' } as const;
+      const perClient = { rule: CLIENT_AUTH_LIMITS.perClient, key: clientKey(tenant, presented.clientId), limit: 'client_id' } as const;
+      // A public client has no secret to guess, and its id is in every browser that uses it: a bucket of its own
+      // would only let anyone lock it out. Failures against it (a secret sent anyway) count for the address only.
+      const buckets = row?.client_secret_hash === null ? [perIp] : [perIp, perClient];
       const peek = () => Promise.all(buckets.map((b) => limiter.peek(b.rule, b.key)));
 
       /** 429: one entry naming the empty bucket(s), and when one token is back. */
@@ -108,7 +110,7 @@ export function createClientAuthentication(
         return { outcome: 'limited', retryAfterMs };
       };
 
-      const [before, row] = await Promise.all([peek(), clients.find(tenant, presented.clientId)]);
+      const before = await peek();
       if (before.some((t) => !t.allowed)) return limited(before, row);
 
       const result = await check(row, presented);

@@ -293,6 +293,21 @@ describe.each(LIMIT_SETUPS)('failed client authentications are limited per IP an
     expect(afterwards.map((r) => r.statusCode)).toEqual([429, 429, 429, 429, 429]);
   });
 
+  it('a public client (no secret to guess) has no bucket of its own: no one can lock it out by its id; its failures count for the address', async () => {
+    const spa = await createClient(ctx(), { name: 'Public SPA', app_type: 'spa', grant_types: ['client_credentials'] });
+    const key = `${ctx().tenant.id}:${spa.client_id}`;
+    const body = { grant_type: 'client_credentials', client_id: spa.client_id, audience: ctx().tenant.managementAudience };
+    const attacker = freshIp();
+    for (let i = 0; i < 20; i++) expect((await tokenFrom(ctx(), attacker, { ...body, client_secret: `guess-${i}` })).statusCode).toBe(401);
+    expect((await tokenFrom(ctx(), attacker, body)).statusCode).toBe(429);
+    expect((await ctx().limiter.peek(perClient, key)).remaining).toBe(perClient.burst);
+    // even a full bucket under its id (however it got there) does not refuse it
+    await ctx().limiter.take(perClient, key, perClient.burst);
+    const answer = await tokenFrom(ctx(), freshIp(), body);
+    expect(answer.statusCode).toBe(403); // authenticated: refused only later, as a public client may not use client_credentials
+    expect(answer.json().error).not.toBe('too_many_attempts');
+  });
+
   it('an unknown client id is limited exactly like a known one (the limit does not tell which ids exist)', async () => {
     const { wrong } = await m2m(ctx());
     const unknown = { ...wrong, client_id: 'an-id-that-does-not-exist' };
