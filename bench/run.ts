@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
 import { loadConfig } from '../src/config/load.js';
+import { hashSecret } from '../src/crypto/password.js';
+import { CLIENT_AUTH_LIMITS } from '../src/limits/index.js';
 import { buildApp } from '../src/http/app.js';
 import { systemClock } from '../src/domain/clock.js';
 import { createMemoryLimiter, createSqlLimiter } from '../src/limits/index.js';
@@ -28,6 +30,30 @@ async function measure(name: string, op: () => Promise<unknown>, maxOps = Infini
     count++;
   }
   return { name, opsPerSec: (count * 1000) / (performance.now() - start) };
+}
+
+/**
+ * Two operations measured alternately in A B B A order, each op timed on its own, so drift of the shared machine
+ * (other processes, GC after an earlier case) and any cost of going first land on both sides equally: for
+ * comparisons such as "does a refusal cost the same for a known and an unknown client id".
+ */
+async function measurePair(
+  names: [string, string],
+  ops: [() => Promise<unknown>, () => Promise<unknown>],
+): Promise<Array<{ name: string; opsPerSec: number }>> {
+  for (let i = 0; i < 20; i++) for (const op of ops) await op(); // warm-up
+  const spent = [0, 0];
+  let rounds = 0;
+  const start = performance.now();
+  while (performance.now() - start < 2 * DURATION_MS) {
+    for (const i of rounds % 2 === 0 ? ([0, 1] as const) : ([1, 0] as const)) {
+      const t0 = performance.now();
+      await ops[i]();
+      spent[i]! += performance.now() - t0;
+    }
+    rounds++;
+  }
+  return names.map((name, i) => ({ name, opsPerSec: (rounds * 1000) / spent[i]! }));
 }
 
 async function main() {
@@ -88,6 +114,29 @@ async function main() {
     });
   };
   const limiterRule = { name: 'bench', burst: 1_000_000_000, refillEveryMs: 1 };
+
+  // Client authentication. Refusals: each op comes from a new address (so the per-IP failure bucket never
+  // refuses) and the per-client bucket is reset after it, the same extra work for the known and the unknown id,
+  // so the two cases differ only in what the server does for an id that exists and one that does not.
+  let address = 0;
+  const nextIp = () => {
+    address++;
+    return `10.${(address >> 16) & 255}.${(address >> 8) & 255}.${address & 255}`;
+  };
+  const refusal = (clientId: string) => async () => {
+    const response = await app.inject({ method: 'POST', url: '/oauth/token', remoteAddress: nextIp(), headers: { host }, payload: { ...tokenPayload, client_id: clientId, client_secret: 'a-wrong-secret-of-plausible-length-0123456789abcdef0123456789abc' } });
+    if (response.statusCode !== 401) throw new Error(`expected 401, got ${response.statusCode}`);
+    await services.deps.limiter.reset(CLIENT_AUTH_LIMITS.perClient, `${tenant.id}:${clientId}`);
+  };
+  // "Before": the same success against an argon2id row, as every client secret was stored before HMACs. Its first
+  // use rewrites it, so each op puts the legacy hash back first (one small UPDATE, not part of the old cost).
+  const legacyHash = await hashSecret(admin.clientSecret);
+  const adminRow = (await services.clients.find(tenant, admin.clientId))!;
+  const legacySuccess = async () => {
+    await services.deps.store.clients.update(tenant.id, admin.clientId, { client_secret_hash: legacyHash });
+    const response = await app.inject({ method: 'POST', url: '/oauth/token', headers: { host }, payload: tokenPayload });
+    if (response.statusCode !== 200) throw new Error(`expected 200, got ${response.statusCode}`);
+  };
   let key = 0;
   const memoryLimiter = createMemoryLimiter(systemClock);
   const sqlLimiter = createSqlLimiter({ db: guardline.handle.db, dialect: guardline.handle.dialect, clock: systemClock });
@@ -99,7 +148,12 @@ async function main() {
   const results = [
     await measure('baseline: bare Fastify GET (inject)', () => baseline.inject({ method: 'GET', url: '/hello' })),
     await measure('GET /api/v2/clients/{id} (JWT verify + tenant + 1 read)', () => app.inject({ method: 'GET', url: `/api/v2/clients/${client.client_id}`, headers: auth })),
-    await measure('POST /oauth/token client_credentials (argon2id + RS256 sign)', () => app.inject({ method: 'POST', url: '/oauth/token', headers: { host }, payload: tokenPayload })),
+    await measure('POST /oauth/token client_credentials (HMAC + RS256 sign)', () => app.inject({ method: 'POST', url: '/oauth/token', headers: { host }, payload: tokenPayload })),
+    await measure('  same, legacy argon2id row (reset each op)', legacySuccess),
+    ...(await measurePair(
+      ['POST /oauth/token known client, wrong secret (401)', 'POST /oauth/token unknown client id (401)'],
+      [refusal(admin.clientId), refusal('an-unknown-client-id-0123456789a')],
+    )),
     await measure('event log append (services.events.record)', () => guardline.services.events.record(boot.tenant.id, { type: 'sapi', description: 'bench' })),
     await measure(`limiter take, configured: ${config.redisUrl ? 'Redis' : `SQL (${config.database.dialect})`} (GCRA)`, () => services.deps.limiter.take(limiterRule, `k${key++ % 1000}`)),
     // The back ends side by side: in-process (tests only), this database, and the embedded default (a WAL file).
@@ -107,9 +161,12 @@ async function main() {
     await measure(`limiter take, SQL on this database (${config.database.dialect})`, () => sqlLimiter.take(limiterRule, `k${key++ % 1000}`)),
     await measure('limiter take, SQL on an embedded SQLite file (WAL)', () => fileLimiter.take(limiterRule, `k${key++ % 1000}`)),
     await measure('GET /mfa/authenticators (mfa_token lookup + list)', () => app.inject({ method: 'GET', url: '/mfa/authenticators', headers: { host, authorization: `Bearer ${pool[0]!.mfaToken}` } })),
-    // Every op: client auth (argon2id), send bucket, challenge row, template render, dev inbox row, 2 events.
+    // Every op: client auth (HMAC, 2 × 2 failure-bucket peeks), send bucket, challenge row, template render, dev inbox row, 2 events.
     await measure('POST /mfa/challenge (test number → dev inbox)', challenge, (POOL - 2) * 9),
   ];
+
+  // leave the admin application as the HMAC row it was
+  await services.deps.store.clients.update(tenant.id, admin.clientId, { client_secret_hash: adminRow.client_secret_hash });
 
   const base = results[0]!.opsPerSec;
   console.log(`database: ${config.database.dialect}; ${DURATION_MS} ms per case; node ${process.version}`);
@@ -117,6 +174,11 @@ async function main() {
   for (const r of results) {
     console.log(r.name.padEnd(64), r.opsPerSec.toFixed(0).padStart(10), (r.opsPerSec / base).toFixed(4).padStart(20));
   }
+  const rate = (name: string) => results.find((r) => r.name.startsWith(name))!.opsPerSec;
+  const known = rate('POST /oauth/token known client');
+  const unknown = rate('POST /oauth/token unknown client');
+  console.log(`refusal time, known client id / unknown client id: ${(unknown / known).toFixed(3)} (1 = no timing difference)`);
+  console.log(`client_credentials success, HMAC / legacy argon2id: ${(rate('POST /oauth/token client_credentials') / rate('  same, legacy')).toFixed(2)}× the throughput`);
   globalThis.gc?.();
   const { rss, heapUsed } = process.memoryUsage();
   console.log(`after the run${globalThis.gc ? ' and a full collection' : ''}: RSS ${(rss / 1048576).toFixed(0)} MiB, heap ${(heapUsed / 1048576).toFixed(0)} MiB`);

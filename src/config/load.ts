@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { chosenClientSecretProblem } from '../domain/client-secrets.js';
 import { CONFIG_OPTIONS, type ConfigVariable } from './schema.js';
 
 export type DatabaseConfig =
@@ -163,7 +164,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     if (!/^[A-Za-z0-9_.-]{8,128}$/.test(bootstrapId)) {
       problems.push('GUARDLINE_BOOTSTRAP_CLIENT_ID: 8–128 characters of letters, digits, `_`, `.` or `-`');
     }
-    if (bootstrapSecret.length < 16) problems.push('GUARDLINE_BOOTSTRAP_CLIENT_SECRET: at least 16 characters');
+    const secretProblem = chosenClientSecretProblem(bootstrapSecret);
+    if (secretProblem) {
+      problems.push(
+        `GUARDLINE_BOOTSTRAP_CLIENT_SECRET: ${secretProblem}. If the application already exists with a shorter secret, rotate it (POST /api/v2/clients/{id}/rotate-secret) and put the new one here`,
+      );
+    }
     bootstrapClient = { clientId: bootstrapId, clientSecret: bootstrapSecret };
   } else if (bootstrapId || bootstrapSecret) {
     problems.push('GUARDLINE_BOOTSTRAP_CLIENT_ID and GUARDLINE_BOOTSTRAP_CLIENT_SECRET must be set together');

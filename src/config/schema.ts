@@ -49,7 +49,7 @@ export const CONFIG_OPTIONS = [
   {
     env: 'GUARDLINE_SECRET_KEY',
     description:
-      'Key for encryption at rest: 32 bytes as 64 hex characters or base64. Required with PostgreSQL; in embedded mode it is generated once into `<data dir>/secret.key`.',
+      'Key for encryption at rest: 32 bytes as 64 hex characters or base64. Required with PostgreSQL; in embedded mode it is generated once into `<data dir>/secret.key`. Client secrets are hashed under a key derived from it: changing it invalidates every client secret (rotate them).',
     defaultText: 'generated (embedded mode only)',
   },
   {
@@ -65,7 +65,8 @@ export const CONFIG_OPTIONS = [
   },
   {
     env: 'GUARDLINE_BOOTSTRAP_CLIENT_SECRET',
-    description: 'Secret for `GUARDLINE_BOOTSTRAP_CLIENT_ID` (at least 16 characters).',
+    description:
+      'Secret for `GUARDLINE_BOOTSTRAP_CLIENT_ID`: 32–512 random characters (e.g. `openssl rand -hex 32`). Client secrets are checked with a fast keyed hash, so the length is the strength; a shorter one stops the start.',
     defaultText: 'none',
   },
   {

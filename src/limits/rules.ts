@@ -9,3 +9,21 @@ export const PHONE_LIMITS = {
   /** MFA OOB token exchange per MFA transaction: 12 per minute */
   oobExchange: { name: 'oob_exchange', burst: 12, refillEveryMs: 5_000 },
 } as const satisfies Record<string, BucketRule>;
+
+/**
+ * Failed client authentications (wrong or missing `client_secret`, unknown `client_id`) on `/oauth/token` and
+ * `/mfa/challenge`, keyed by tenant and IP and by tenant and the client id as presented (known or not, so the
+ * limit does not tell which ids exist). Only failures take tokens; services/client-authentication.ts says in which order.
+ *
+ * - Per IP, burst 20, 1 per 30 s (120/hour): a server with a wrong secret in its configuration fails a handful of
+ *   times before someone looks; twenty in a row from one address is a script. Guessing stays hopeless anyway
+ *   (generated secrets are 64 random characters), so the bucket mainly bounds cost and log volume per address.
+ * - Per client id (confidential clients and unknown ids; a public client has no secret to guess), burst 300, 1 per 6 s (600/hour): large, because anyone who knows a client id (it is not a
+ *   secret) can spend this bucket and lock the real application out. Emptying it takes 15 addresses at their
+ *   full burst, and keeping it empty takes 600 failures an hour, i.e. at least 5 addresses at their sustained
+ *   rate; it still caps a distributed guess at 600 an hour per client. docs/rate-limits.md says what remains.
+ */
+export const CLIENT_AUTH_LIMITS = {
+  perIp: { name: 'client_auth_ip', burst: 20, refillEveryMs: 30_000 },
+  perClient: { name: 'client_auth_client', burst: 300, refillEveryMs: 6_000 },
+} as const satisfies Record<string, BucketRule>;

@@ -1,4 +1,5 @@
-import { hashSecret, verifySecret } from '../crypto/password.js';
+import type { ClientSecrets } from '../crypto/client-secret.js';
+import { chosenClientSecretProblem } from '../domain/client-secrets.js';
 import {
   type AppType,
   type GrantType,
@@ -45,7 +46,7 @@ export interface ClientView {
   client_secret?: string;
 }
 
-export function createClients({ store, clock, random }: ServiceDeps) {
+export function createClients({ store, clock, random }: ServiceDeps, { secrets }: { secrets: ClientSecrets }) {
   function view(tenant: Tenant, row: ClientRow, clientSecret?: string): ClientView {
     return {
       tenant: tenant.name,
@@ -90,7 +91,8 @@ export function createClients({ store, clock, random }: ServiceDeps) {
   return {
     /**
      * Creates an application and returns it with its secret, the only time the secret is shown (it is stored
-     * as an argon2id hash). `credentials` lets the bootstrap and the CLI choose the id and secret.
+     * as a keyed hash, see crypto/client-secret.ts). `credentials` lets the bootstrap choose the id and secret;
+     * a chosen secret must be long (domain/client-secrets.ts).
      */
     async create(
       tenant: Tenant,
@@ -100,17 +102,22 @@ export function createClients({ store, clock, random }: ServiceDeps) {
     ): Promise<ClientView> {
       const appType = input.app_type ?? 'regular_web';
       const authMethod = input.token_endpoint_auth_method ?? defaultAuthMethod(appType);
+      if (credentials.clientSecret !== undefined) {
+        const problem = chosenClientSecretProblem(credentials.clientSecret);
+        if (problem) throw new ValidationError(`client_secret ${problem}`);
+      }
       const secret = authMethod === 'none' ? undefined : (credentials.clientSecret ?? newId.clientSecret(random));
+      const clientId = credentials.clientId ?? newId.clientId(random);
       const at = clock.now().toISOString();
       const row: ClientRow = {
-        client_id: credentials.clientId ?? newId.clientId(random),
+        client_id: clientId,
         tenant_id: tenant.id,
         name: input.name,
         description: input.description ?? '',
         app_type: appType,
         is_first_party: input.is_first_party === false ? 0 : 1,
         token_endpoint_auth_method: authMethod,
-        client_secret_hash: secret === undefined ? null : await hashSecret(secret),
+        client_secret_hash: secret === undefined ? null : secrets.hash(clientId, secret),
         grant_types: JSON.stringify(checkGrantTypes(input.grant_types ?? defaultGrantTypes(appType))),
         callbacks: JSON.stringify(checkUrls('callbacks', input.callbacks ?? [])),
         allowed_logout_urls: JSON.stringify(checkUrls('allowed_logout_urls', input.allowed_logout_urls ?? [])),
@@ -146,7 +153,7 @@ export function createClients({ store, clock, random }: ServiceDeps) {
       else if (secretHash === null) {
         // A public client that becomes confidential needs a secret: issue one and show it this once.
         secret = newId.clientSecret(random);
-        secretHash = await hashSecret(secret);
+        secretHash = secrets.hash(clientId, secret);
       }
       const updated: ClientRow = {
         ...row,
@@ -177,21 +184,19 @@ export function createClients({ store, clock, random }: ServiceDeps) {
       const row = await find(tenant, clientId);
       if (row.token_endpoint_auth_method === 'none') throw new ValidationError('A public client (token_endpoint_auth_method "none") has no secret');
       const secret = newId.clientSecret(random);
-      const updated = { ...row, client_secret_hash: await hashSecret(secret), updated_at: clock.now().toISOString() };
+      const updated = { ...row, client_secret_hash: secrets.hash(clientId, secret), updated_at: clock.now().toISOString() };
       await store.clients.update(tenant.id, clientId, updated);
       return view(tenant, updated, secret);
     },
 
     /**
-     * Checks a client's credentials for the token endpoint. Returns the client, or undefined when the id is
-     * unknown in this tenant or the secret is wrong (the caller answers `invalid_client` either way).
+     * Rewrites a legacy (argon2id) secret hash as the keyed hash of the same secret, after that secret was
+     * verified: one conditional UPDATE, so a concurrent second rewrite (same value: the hash is deterministic) or
+     * a rotation in between is harmless.
      */
-    async authenticate(tenant: Tenant, clientId: string, clientSecret: string | undefined): Promise<ClientRow | undefined> {
-      const row = await store.clients.find(tenant.id, clientId);
-      if (!row) return undefined;
-      if (row.client_secret_hash === null) return clientSecret === undefined ? row : undefined;
-      if (clientSecret === undefined || !(await verifySecret(row.client_secret_hash, clientSecret))) return undefined;
-      return row;
+    async upgradeSecretHash(row: ClientRow, verifiedSecret: string): Promise<void> {
+      if (row.client_secret_hash === null) return;
+      await store.clients.replaceSecretHash(row.tenant_id, row.client_id, row.client_secret_hash, secrets.hash(row.client_id, verifiedSecret));
     },
 
     grantTypesOf: (row: ClientRow): string[] => JSON.parse(row.grant_types),

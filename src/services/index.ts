@@ -1,7 +1,9 @@
+import { CLIENT_SECRET_KEY_PURPOSE, createClientSecrets, hmacDigest } from '../crypto/client-secret.js';
 import { createAuthenticators } from './authenticators.js';
 import { createAuthorization } from './authorization.js';
 import { createBruteForce } from './brute-force.js';
 import type { ServiceDeps } from './context.js';
+import { createClientAuthentication } from './client-authentication.js';
 import { createClientGrants } from './client-grants.js';
 import { createClients } from './clients.js';
 import { createDevInbox } from './dev-inbox.js';
@@ -22,7 +24,8 @@ export function buildServices(deps: ServiceDeps) {
   const tenants = createTenants(deps, signingKeys);
   const tokens = createTokens(deps, signingKeys);
   const events = createEventLog(deps);
-  const clients = createClients(deps);
+  const clientSecrets = createClientSecrets(hmacDigest(deps.secretBox.derive(CLIENT_SECRET_KEY_PURPOSE)));
+  const clients = createClients(deps, { secrets: clientSecrets });
   const users = createUsers(deps);
   const clientGrants = createClientGrants(deps);
   const guardian = createGuardian(deps, { events });
@@ -38,6 +41,7 @@ export function buildServices(deps: ServiceDeps) {
     tokens,
     events,
     clients,
+    clientAuthentication: createClientAuthentication(deps, { clients, events, secrets: clientSecrets }),
     users,
     clientGrants,
     guardian,

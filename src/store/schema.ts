@@ -36,7 +36,7 @@ export interface ClientsTable {
   app_type: string;
   is_first_party: number;
   token_endpoint_auth_method: string;
-  /** argon2id hash; null for public clients (token_endpoint_auth_method = none). */
+  /** `hmac-sha256$…` (crypto/client-secret.ts), or a legacy argon2id hash until its next use; null for public clients (token_endpoint_auth_method = none). */
   client_secret_hash: string | null;
   grant_types: string;
   callbacks: string;

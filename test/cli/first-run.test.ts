@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -129,16 +129,16 @@ describe('start-up options', () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'guardline-bootstrap-'));
     const port = await freePort();
     const server = await startGuardline(
-      cliEnv({ GUARDLINE_DATA_DIR: dataDir, GUARDLINE_PORT: String(port), GUARDLINE_BOOTSTRAP_CLIENT_ID: 'ci-admin-client', GUARDLINE_BOOTSTRAP_CLIENT_SECRET: 'ci-admin-secret-0123456789' }),
+      cliEnv({ GUARDLINE_DATA_DIR: dataDir, GUARDLINE_PORT: String(port), GUARDLINE_BOOTSTRAP_CLIENT_ID: 'ci-admin-client', GUARDLINE_BOOTSTRAP_CLIENT_SECRET: 'ci-admin-secret-0123456789abcdef0123' }),
     );
     try {
       expect(server.output()).toContain('ci-admin-client');
-      expect(server.output()).not.toContain('ci-admin-secret-0123456789');
+      expect(server.output()).not.toContain('ci-admin-secret-0123456789abcdef0123');
       const issued = await curlJson([
         `http://127.0.0.1:${port}/oauth/token`,
         '-d', 'grant_type=client_credentials',
         '-d', 'client_id=ci-admin-client',
-        '-d', 'client_secret=ci-admin-secret-0123456789',
+        '-d', 'client_secret=ci-admin-secret-0123456789abcdef0123',
         '--data-urlencode', `audience=http://localhost:${port}/api/v2/`,
       ]);
       expect(issued.status).toBe(200);
@@ -175,6 +175,22 @@ describe('start-up options', () => {
     expect(result.stderr).toContain('GUARDLINE_PORT: "eighty" is not a port number');
     expect(result.stderr).toContain('GUARDLINE_DATABASE_URL: must start with postgres://, postgresql:// or sqlite:');
     expect(result.stderr).toContain('GUARDLINE_TLS_CERT and GUARDLINE_TLS_KEY must be set together');
+  });
+
+  it('refuses a short operator-chosen bootstrap secret at start-up (exit code 3) without creating anything', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'guardline-short-secret-'));
+    try {
+      const result = await runGuardline(
+        ['start'],
+        cliEnv({ GUARDLINE_DATA_DIR: dataDir, GUARDLINE_BOOTSTRAP_CLIENT_ID: 'ci-admin-client', GUARDLINE_BOOTSTRAP_CLIENT_SECRET: 'short-secret-0123456789' }),
+      );
+      expect(result.code).toBe(3);
+      expect(result.stderr).toContain('GUARDLINE_BOOTSTRAP_CLIENT_SECRET: must be 32–512 random characters');
+      expect(result.stderr).not.toContain('short-secret-0123456789');
+      expect(existsSync(path.join(dataDir, 'guardline.db'))).toBe(false);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('answers usage errors with exit code 2', async () => {

@@ -23,7 +23,7 @@ describe('PostgreSQL deployment (real process)', () => {
       GUARDLINE_SECRET_KEY: randomBytes(32).toString('hex'),
       GUARDLINE_PORT: String(port),
       GUARDLINE_BOOTSTRAP_CLIENT_ID: 'pg-admin-client',
-      GUARDLINE_BOOTSTRAP_CLIENT_SECRET: 'pg-admin-secret-0123456789',
+      GUARDLINE_BOOTSTRAP_CLIENT_SECRET: 'pg-admin-secret-0123456789abcdef0123',
     });
   });
   afterAll(async () => {
@@ -54,7 +54,7 @@ describe('PostgreSQL deployment (real process)', () => {
         `http://127.0.0.1:${port}/oauth/token`,
         '-d', 'grant_type=client_credentials',
         '-d', 'client_id=pg-admin-client',
-        '-d', 'client_secret=pg-admin-secret-0123456789',
+        '-d', 'client_secret=pg-admin-secret-0123456789abcdef0123',
         '--data-urlencode', `audience=http://localhost:${port}/api/v2/`,
       ]);
       expect(issued.status).toBe(200);

@@ -44,7 +44,7 @@ describe('configuration', () => {
         GUARDLINE_TLS_KEY: 'k.pem',
         GUARDLINE_PUBLIC_URL: 'https://auth.example.com',
         GUARDLINE_BOOTSTRAP_CLIENT_ID: 'ci-admin-client',
-        GUARDLINE_BOOTSTRAP_CLIENT_SECRET: 'a-long-enough-secret',
+        GUARDLINE_BOOTSTRAP_CLIENT_SECRET: 'a-long-enough-secret-0123456789abcdef',
       },
       '/srv',
     );
@@ -53,7 +53,7 @@ describe('configuration', () => {
     expect(config.secretKey?.toString('hex')).toBe(hex);
     expect(config.tls).toEqual({ certFile: '/srv/c.pem', keyFile: '/srv/k.pem' });
     expect(config.baseDomain).toBe('auth.example.com');
-    expect(config.bootstrapClient).toEqual({ clientId: 'ci-admin-client', clientSecret: 'a-long-enough-secret' });
+    expect(config.bootstrapClient).toEqual({ clientId: 'ci-admin-client', clientSecret: 'a-long-enough-secret-0123456789abcdef' });
     expect(loadConfig({ GUARDLINE_DATABASE_URL: 'postgres://x/y', GUARDLINE_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') }).secretKey).toEqual(Buffer.alloc(32, 7));
   });
 
@@ -77,6 +77,19 @@ describe('configuration', () => {
       'GUARDLINE_REDIS_URL: must start with redis:// or rediss://',
       'GUARDLINE_LOG_LEVEL: "loud" is not one of fatal, error, warn, info, debug, trace, silent',
     ]);
+  });
+
+  it('refuses an operator-chosen bootstrap secret shorter than 32 or longer than 512 characters', () => {
+    const id = { GUARDLINE_BOOTSTRAP_CLIENT_ID: 'ci-admin-client' };
+    const problem =
+      'GUARDLINE_BOOTSTRAP_CLIENT_SECRET: must be 32–512 random characters (e.g. `openssl rand -hex 32`): it is checked with a fast keyed hash, so its length is its strength. ' +
+      'If the application already exists with a shorter secret, rotate it (POST /api/v2/clients/{id}/rotate-secret) and put the new one here';
+    // 31 characters (the old minimum was 16) and 513 are refused; 32 and 512 are accepted.
+    expect(problemsOf({ ...id, GUARDLINE_BOOTSTRAP_CLIENT_SECRET: 'x'.repeat(31) })).toEqual([problem]);
+    expect(problemsOf({ ...id, GUARDLINE_BOOTSTRAP_CLIENT_SECRET: 'ci-admin-secret-0123' })).toEqual([problem]);
+    expect(problemsOf({ ...id, GUARDLINE_BOOTSTRAP_CLIENT_SECRET: 'x'.repeat(513) })).toEqual([problem]);
+    expect(loadConfig({ ...id, GUARDLINE_BOOTSTRAP_CLIENT_SECRET: 'x'.repeat(32) }).bootstrapClient?.clientSecret).toHaveLength(32);
+    expect(loadConfig({ ...id, GUARDLINE_BOOTSTRAP_CLIENT_SECRET: 'x'.repeat(512) }).bootstrapClient?.clientSecret).toHaveLength(512);
   });
 
   it('requires a secret key with PostgreSQL', () => {

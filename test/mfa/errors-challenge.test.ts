@@ -106,13 +106,24 @@ describe.each(DIALECTS)('MFA API /mfa/challenge refusals (%s)', (dialect) => {
     }
   });
 
-  it('client authentication: missing client_id → 400, missing or wrong secret, unknown client → 401 invalid_client', async () => {
-    const { actors, mfaToken, nothingChanged } = await enrolledLogin();
+  it('client authentication: missing client_id → 400, missing or wrong secret, unknown client → 401 invalid_client, each logged as feoobft', async () => {
+    const { actors, mfaToken } = await enrolledLogin();
+    const before = await mfaState(ctx(), actors.user.user_id);
+    const since = await logMark(ctx());
     const { client_id, client_secret } = actors.clientAuth;
     expectError(await challenge(ctx(), {}, mfaToken), 400, 'invalid_request', 'Missing required parameter: client_id');
     expectError(await challenge(ctx(), { client_id }, mfaToken), 401, 'invalid_client', 'Unauthorized');
     expectError(await challenge(ctx(), { client_id, client_secret: `${client_secret}x` }, mfaToken), 401, 'invalid_client', 'Unauthorized');
     expectError(await challenge(ctx(), { client_id: 'no-such-client', client_secret }, mfaToken), 401, 'invalid_client', 'Unauthorized');
-    await nothingChanged();
+    // nothing sent, no challenge opened; one failed-exchange entry per refused client authentication
+    expect(await mfaState(ctx(), actors.user.user_id)).toEqual(before);
+    expect(await since()).toEqual(['feoobft', 'feoobft', 'feoobft']);
+    const failures = (await ctx().services.events.list(ctx().tenant.id, { types: ['feoobft'] }, { offset: 0, limit: 3, order: 'desc' }, false)).logs.reverse();
+    expect(failures.map((l) => [l.client_id, l.client_name, l.description, l.details])).toEqual([
+      [client_id, actors.client.name, 'Missing client secret (the client is confidential)', { reason: 'missing_secret' }],
+      [client_id, actors.client.name, 'Wrong client secret', { reason: 'wrong_secret' }],
+      ['no-such-client', undefined, 'Unknown client', { reason: 'unknown_client' }],
+    ]);
+    expect(JSON.stringify(failures)).not.toContain(client_secret);
   });
 });

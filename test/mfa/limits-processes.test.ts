@@ -14,7 +14,7 @@ import { TEST_POSTGRES_URL, TEST_REDIS_URL } from '../support/services.js';
 
 const PASSWORD = 'correct horse battery staple';
 const PHONE = '+14155552671';
-const ADMIN = { id: 'fleet-admin-client', secret: 'fleet-admin-secret-0123456789' };
+const ADMIN = { id: 'fleet-admin-client', secret: 'fleet-admin-secret-0123456789abcdef' };
 
 type Reply = { status: number; body: any };
 

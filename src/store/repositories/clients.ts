@@ -32,6 +32,20 @@ export function clientRepository(db: Kysely<Database>) {
     insert: (row: ClientRow) => db.insertInto('clients').values(row).execute(),
     update: (tenantId: string, clientId: string, patch: Partial<Omit<ClientRow, 'client_id' | 'tenant_id' | 'created_at'>>) =>
       db.updateTable('clients').set(patch).where('tenant_id', '=', tenantId).where('client_id', '=', clientId).execute(),
+    /**
+     * Replaces the stored secret hash only while it is still `from`, so a rewrite racing a rotation never brings
+     * the old secret back. True when a row changed.
+     */
+    async replaceSecretHash(tenantId: string, clientId: string, from: string, to: string): Promise<boolean> {
+      const result = await db
+        .updateTable('clients')
+        .set({ client_secret_hash: to })
+        .where('tenant_id', '=', tenantId)
+        .where('client_id', '=', clientId)
+        .where('client_secret_hash', '=', from)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
     async delete(tenantId: string, clientId: string): Promise<boolean> {
       const result = await db.deleteFrom('clients').where('tenant_id', '=', tenantId).where('client_id', '=', clientId).executeTakeFirst();
       return Number(result.numDeletedRows) > 0;

@@ -7,7 +7,7 @@ import type { Grant } from './grant.js';
 export const authorizationCodeGrant: Grant = {
   grantType: GRANT_TYPES.authorizationCode,
   async handle(request, body, services) {
-    const client = await authenticateClient(services, request, body);
+    const client = await authenticateClient(services, request, body, 'feacft');
     return services.authorization.exchangeCode(request.tenant, client, body, requestContext(request));
   },
 };

@@ -7,7 +7,7 @@ import type { Grant } from './grant.js';
 export const clientCredentialsGrant: Grant = {
   grantType: GRANT_TYPES.clientCredentials,
   async handle(request, body, services) {
-    const client = await authenticateClient(services, request, body);
+    const client = await authenticateClient(services, request, body, 'feccft');
     return services.authorization.clientCredentialsGrant(request.tenant, client, body, requestContext(request));
   },
 };

@@ -7,7 +7,7 @@ import type { Grant } from './grant.js';
 export const mfaOobGrant: Grant = {
   grantType: GRANT_TYPES.mfaOob,
   async handle(request, body, services) {
-    const client = await authenticateClient(services, request, body);
+    const client = await authenticateClient(services, request, body, 'feoobft');
     return services.mfa.exchangeOob(request.tenant, client, body, requestContext(request));
   },
 };

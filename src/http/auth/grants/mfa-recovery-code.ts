@@ -7,7 +7,7 @@ import type { Grant } from './grant.js';
 export const mfaRecoveryCodeGrant: Grant = {
   grantType: GRANT_TYPES.mfaRecoveryCode,
   async handle(request, body, services) {
-    const client = await authenticateClient(services, request, body);
+    const client = await authenticateClient(services, request, body, 'fercft');
     return services.mfa.exchangeRecoveryCode(request.tenant, client, body, requestContext(request));
   },
 };

@@ -7,7 +7,7 @@ import type { Grant } from './grant.js';
 export const passwordGrant: Grant = {
   grantType: GRANT_TYPES.password,
   async handle(request, body, services) {
-    const client = await authenticateClient(services, request, body);
+    const client = await authenticateClient(services, request, body, 'fepft');
     return services.authorization.passwordGrant(request.tenant, client, body, requestContext(request));
   },
 };

@@ -7,7 +7,7 @@ import type { Grant } from './grant.js';
 export const refreshTokenGrant: Grant = {
   grantType: GRANT_TYPES.refreshToken,
   async handle(request, body, services) {
-    const client = await authenticateClient(services, request, body);
+    const client = await authenticateClient(services, request, body, 'fertft');
     return services.authorization.refresh(request.tenant, client, body, requestContext(request));
   },
 };

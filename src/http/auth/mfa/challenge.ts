@@ -17,6 +17,14 @@ const ChallengeBody = Type.Object(
   { additionalProperties: true },
 );
 
+/**
+ * The log type of a failed client authentication here: `feoobft`. The challenge is the first half of Auth0's
+ * "Password and OOB Challenge for Access Token" exchange (its code is only good for the mfa-oob grant), and so every
+ * failed client authentication lands in `auth.token_exchange.fail`; `gd_auth_failed` means a wrong code of a user
+ * (docs/compatibility.md).
+ */
+const CHALLENGE_CLIENT_AUTH_FAILURE = 'feoobft';
+
 /** POST /mfa/challenge — sends a new code to the user's enrolled phone (JSON or form body). */
 export default function challengeRoute(app: App, services: Services) {
   app.post('/mfa/challenge', {
@@ -30,7 +38,7 @@ export default function challengeRoute(app: App, services: Services) {
       },
     },
     handler: async (request, reply) => {
-      const client = await authenticateClient(services, request, request.body);
+      const client = await authenticateClient(services, request, request.body, CHALLENGE_CLIENT_AUTH_FAILURE);
       const result = await services.mfa.challenge(request.tenant, client, request.body, messageLocale(request), requestContext(request));
       reply.header('cache-control', 'no-store');
       return result;
