@@ -1,10 +1,12 @@
 import type { ClientSecrets } from '../crypto/client-secret.js';
+import { DependencyUnavailableError } from '../errors/errors.js';
 import type { LogType } from '../domain/log-types.js';
 import { CLIENT_AUTH_LIMITS, type TakeResult } from '../limits/index.js';
 import type { ClientRow } from '../store/repositories/clients.js';
 import type { Clients } from './clients.js';
 import type { RequestContext, ServiceDeps } from './context.js';
 import type { EventLog } from './events.js';
+import { recordOutage } from './outage.js';
 import type { Tenant } from './tenants.js';
 
 /** Why a client was not authenticated. The wire answer is the same `invalid_client` for the first four. */
@@ -86,50 +88,64 @@ export function createClientAuthentication(
     await events.record(tenant.id, { type: logType, description: DESCRIPTIONS[reason], clientId: presentedId, clientName: row?.name ?? null, details: { reason, ...details } }, context);
   }
 
+  /** The order of checks described above; `authenticate` adds the outage handling. */
+  async function authenticateWithLimits(tenant: Tenant, presented: PresentedCredentials, failureLogType: LogType, context: RequestContext): Promise<ClientAuthResult> {
+    const row = await clients.find(tenant, presented.clientId);
+    const perIp = { rule: CLIENT_AUTH_LIMITS.perIp, key: ipKey(tenant, context), limit: 'ip' } as const;
+    const perClient = { rule: CLIENT_AUTH_LIMITS.perClient, key: clientKey(tenant, presented.clientId), limit: 'client_id' } as const;
+    // A public client has no secret to guess, and its id is in every browser that uses it: a bucket of its own
+    // would only let anyone lock it out. Failures against it (a secret sent anyway) count for the address only.
+    const buckets = row?.client_secret_hash === null ? [perIp] : [perIp, perClient];
+    const peek = () => Promise.all(buckets.map((b) => limiter.peek(b.rule, b.key)));
+
+    /** 429: one entry naming the empty bucket(s), and when one token is back. */
+    const limited = async (states: TakeResult[], row: ClientRow | undefined): Promise<ClientAuthResult> => {
+      const retryAfterMs = Math.max(...states.filter((t) => !t.allowed).map((t) => t.retryAfterMs));
+      await record(tenant, failureLogType, presented.clientId, row, 'limited', context, {
+        limits: buckets.filter((_, i) => !states[i]!.allowed).map((b) => b.limit),
+        reset_time: new Date(clock.now().getTime() + retryAfterMs).toISOString(),
+      });
+      return { outcome: 'limited', retryAfterMs };
+    };
+
+    const before = await peek();
+    if (before.some((t) => !t.allowed)) return limited(before, row);
+
+    const result = await check(row, presented);
+    if (!result.ok) {
+      const taken = await Promise.all(buckets.map((b) => limiter.take(b.rule, b.key)));
+      if (taken.some((t) => !t.allowed)) {
+        await Promise.all(buckets.filter((_, i) => taken[i]!.allowed).map((b) => limiter.refund(b.rule, b.key)));
+        return limited(taken, row);
+      }
+      await record(tenant, failureLogType, presented.clientId, row, result.reason, context);
+      return { outcome: 'refused', reason: result.reason };
+    }
+
+    const after = await peek();
+    if (after.some((t) => !t.allowed)) return limited(after, row);
+    if (result.legacy && presented.clientSecret !== undefined) await clients.upgradeSecretHash(result.client, presented.clientSecret);
+    return { outcome: 'authenticated', client: result.client };
+  }
+
   return {
     /**
      * Authenticates the client of a request. `failureLogType` is the Auth0 type the endpoint logs its failed
      * exchanges with (`feccft` for client_credentials, …); every refusal writes one entry of it, never the secret.
      */
     async authenticate(tenant: Tenant, presented: PresentedCredentials, failureLogType: LogType, context: RequestContext): Promise<ClientAuthResult> {
-      const row = await clients.find(tenant, presented.clientId);
-      const perIp = { rule: CLIENT_AUTH_LIMITS.perIp, key: ipKey(tenant, context), limit: 'ip' } as const;
-      const perClient = { rule: CLIENT_AUTH_LIMITS.perClient, key: clientKey(tenant, presented.clientId), limit: 'client_id' } as const;
-      // A public client has no secret to guess, and its id is in every browser that uses it: a bucket of its own
-      // would only let anyone lock it out. Failures against it (a secret sent anyway) count for the address only.
-      const buckets = row?.client_secret_hash === null ? [perIp] : [perIp, perClient];
-      const peek = () => Promise.all(buckets.map((b) => limiter.peek(b.rule, b.key)));
-
-      /** 429: one entry naming the empty bucket(s), and when one token is back. */
-      const limited = async (states: TakeResult[], row: ClientRow | undefined): Promise<ClientAuthResult> => {
-        const retryAfterMs = Math.max(...states.filter((t) => !t.allowed).map((t) => t.retryAfterMs));
-        await record(tenant, failureLogType, presented.clientId, row, 'limited', context, {
-          limits: buckets.filter((_, i) => !states[i]!.allowed).map((b) => b.limit),
-          reset_time: new Date(clock.now().getTime() + retryAfterMs).toISOString(),
-        });
-        return { outcome: 'limited', retryAfterMs };
-      };
-
-      const before = await peek();
-      if (before.some((t) => !t.allowed)) return limited(before, row);
-
-      const result = await check(row, presented);
-      if (!result.ok) {
-        const taken = await Promise.all(buckets.map((b) => limiter.take(b.rule, b.key)));
-        if (taken.some((t) => !t.allowed)) {
-          await Promise.all(buckets.filter((_, i) => taken[i]!.allowed).map((b) => limiter.refund(b.rule, b.key)));
-          return limited(taken, row);
+      try {
+        return await authenticateWithLimits(tenant, presented, failureLogType, context);
+      } catch (err) {
+        // Fail closed: without its failure buckets no secret is checked; the refusal is logged with its cause.
+        if (err instanceof DependencyUnavailableError) {
+          return recordOutage(events, tenant.id, err, { type: failureLogType, clientId: presented.clientId, details: { reason: 'limiter_unavailable' } }, context);
         }
-        await record(tenant, failureLogType, presented.clientId, row, result.reason, context);
-        return { outcome: 'refused', reason: result.reason };
+        throw err;
       }
-
-      const after = await peek();
-      if (after.some((t) => !t.allowed)) return limited(after, row);
-      if (result.legacy && presented.clientSecret !== undefined) await clients.upgradeSecretHash(result.client, presented.clientSecret);
-      return { outcome: 'authenticated', client: result.client };
     },
   };
 }
+
 
 export type ClientAuthentication = ReturnType<typeof createClientAuthentication>;

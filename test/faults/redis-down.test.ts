@@ -66,14 +66,17 @@ describe.each(DIALECTS)('Redis down under a running server (%s)', (dialect) => {
     expect(await mfaState(ctx(), s.enrolled.user.user_id)).toEqual(before.enrolled);
     expect(await mfaState(ctx(), s.newcomer.user.user_id)).toEqual(before.newcomer);
     expect((await challengeOf(ctx(), s.oobCode))?.consumed_at).toBeNull();
-    // The start of each attempt, and each failure naming the cause.
-    expect(await since()).toEqual(['gd_start_auth', 'gd_send_sms_failure', 'gd_start_enroll', 'gd_send_sms_failure', 'feoobft']);
+    // Challenge and exchange authenticate their client first, and its failure buckets are in Redis: both stop there
+    // (fail closed, no secret checked). Associate (an mfa_token, no client secret) stops at the send bucket.
+    expect(await since()).toEqual(['feoobft', 'gd_start_enroll', 'gd_send_sms_failure', 'feoobft']);
     const { logs } = await ctx().services.events.list(ctx().tenant.id, { types: ['gd_send_sms_failure', 'feoobft'] }, { offset: 0, limit: 3, order: 'desc' }, false);
-    expect(logs.map((l) => ({ type: l.type, description: l.description, user: l.user_id }))).toEqual([
-      { type: 'feoobft', description: OUTAGE, user: s.enrolled.user.user_id },
-      { type: 'gd_send_sms_failure', description: OUTAGE, user: s.newcomer.user.user_id },
-      { type: 'gd_send_sms_failure', description: OUTAGE, user: s.enrolled.user.user_id },
+    const clientId = s.enrolled.clientAuth.client_id;
+    expect(logs.map((l) => ({ type: l.type, description: l.description, user: l.user_id, client: l.client_id }))).toEqual([
+      { type: 'feoobft', description: OUTAGE, user: undefined, client: clientId },
+      { type: 'gd_send_sms_failure', description: OUTAGE, user: s.newcomer.user.user_id, client: undefined },
+      { type: 'feoobft', description: OUTAGE, user: undefined, client: clientId },
     ]);
+    expect(logs[0]!.details).toEqual({ reason: 'limiter_unavailable' });
     expect(logs[1]!.details).toMatchObject({ provider_error: { errorCode: 'limiter_unavailable', message: OUTAGE } });
 
     await redis.restart();
