@@ -323,11 +323,22 @@ export function createMfa(
     if (!(await tx.mfa.completeTransaction(transaction.id, nowIso()))) throw new OAuthError('invalid_grant', 'mfa_token has already been used');
   }
 
-  async function issueAfterMfa(tenant: Tenant, client: ClientRow, user: UserWithConnection, transaction: MfaTransactionRow, grantType: string, context: RequestContext) {
+  /**
+   * The tokens an exchange ends in, signed before the transaction that spends the second factor; `commit` runs inside
+   * that transaction (refresh token, login count, the success event), so nothing can fail after the commit.
+   */
+  async function prepareTokens(tenant: Tenant, client: ClientRow, user: UserWithConnection, transaction: MfaTransactionRow, grantType: 'mfa-oob' | 'mfa-recovery-code', context: RequestContext) {
     const scopes = transaction.scope.split(' ').filter(Boolean);
-    const issued = await userTokens.issue(tenant, client, user, { scopes, audience: transaction.audience, grantType });
-    if (transaction.first_factor === 'password') await users.recordLogin(tenant, user, context.ip);
-    return { issued, scopes };
+    const prepared = await userTokens.prepare(tenant, client, user, { scopes, audience: transaction.audience, grantType });
+    return {
+      tokens: prepared.tokens,
+      async commit(tx: Parameters<Parameters<typeof store.transaction>[0]>[0]) {
+        await prepared.persist(tx);
+        if (transaction.first_factor === 'password') await users.recordLogin(tenant, user, context.ip, tx);
+        const type = grantType === 'mfa-oob' ? 'seoobft' : 'sercft';
+        await events.record(tenant.id, { type, ...who(user, client), details: { scope: scopes.join(' ') } }, context, tx);
+      },
+    };
   }
 
   return {
@@ -545,6 +556,7 @@ export function createMfa(
         await limiter.refund(PHONE_LIMITS.wrongCodes, `${tenant.id}:${user.user_id}`);
 
         const verifiedUser = user;
+        const issued = await prepareTokens(tenant, client, user, transaction, 'mfa-oob', context);
         await store.transaction(async (tx) => {
           if (!(await tx.mfa.consumeChallenge(challenge.id, nowIso()))) throw new OAuthError('invalid_grant', 'The oob_code has already been used.');
           const at = nowIso();
@@ -558,10 +570,9 @@ export function createMfa(
           }
           await finishTransaction(tx, transaction);
           await events.record(tenant.id, { type: 'gd_auth_succeed', ...who(verifiedUser, client), details: { authenticator: authenticatorDetails } }, context, tx);
+          await issued.commit(tx);
         });
-        const { issued, scopes } = await issueAfterMfa(tenant, client, user, transaction, 'mfa-oob', context);
-        await events.record(tenant.id, { type: 'seoobft', ...who(user, client), details: { scope: scopes.join(' ') } }, context);
-        return issued;
+        return issued.tokens;
       } catch (err) {
         return refuseExchange(tenant, 'feoobft', client, err, context, user);
       }
@@ -598,17 +609,17 @@ export function createMfa(
         await limiter.refund(PHONE_LIMITS.wrongCodes, `${tenant.id}:${user.user_id}`);
 
         const verifiedUser = user;
+        const issued = await prepareTokens(tenant, client, user, transaction, 'mfa-recovery-code', context);
         const next = await store.transaction(async (tx) => {
           await finishTransaction(tx, transaction);
           // Replaced in the same transaction that uses it: a recovery code works once.
           const replacement = await authenticators.regenerateRecoveryCode(tenant, verifiedUser.user_id, tx);
           await tx.authenticators.update(tenant.id, recovery.id, { last_auth_at: nowIso() });
           await events.record(tenant.id, { type: 'gd_recovery_succeed', ...who(verifiedUser, client), details: { authenticator: { id: recovery.id, type: 'recovery-code' } } }, context, tx);
+          await issued.commit(tx);
           return replacement;
         });
-        const { issued, scopes } = await issueAfterMfa(tenant, client, user, transaction, 'mfa-recovery-code', context);
-        await events.record(tenant.id, { type: 'sercft', ...who(user, client), details: { scope: scopes.join(' ') } }, context);
-        return { ...issued, recovery_code: next };
+        return { ...issued.tokens, recovery_code: next };
       } catch (err) {
         return refuseExchange(tenant, 'fercft', client, err, context, user);
       }

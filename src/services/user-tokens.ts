@@ -2,6 +2,7 @@ import { hashToken } from '../crypto/secret-box.js';
 import { GRANT_TYPES } from '../domain/grant-types.js';
 import { newId } from '../domain/ids.js';
 import type { ClientRow } from '../store/repositories/clients.js';
+import type { Repositories } from '../store/store.js';
 import type { UserWithConnection } from '../store/repositories/users.js';
 import type { Clients } from './clients.js';
 import type { ServiceDeps } from './context.js';
@@ -23,6 +24,14 @@ export interface TokenSet {
   refresh_token?: string;
   /** The recovery-code grant returns the user's next recovery code. */
   recovery_code?: string;
+}
+
+export interface IssueOptions {
+  scopes: string[];
+  audience?: string | null;
+  nonce?: string | undefined;
+  grantType?: string;
+  refreshToken?: false;
 }
 
 /** Lifetime of every token for the MFA API audience (and of the mfa_token). */
@@ -49,40 +58,42 @@ export function profileClaims(user: UserWithConnection, scopes: readonly string[
 export function createUserTokens({ store, clock, random }: ServiceDeps, { tokens, clients }: { tokens: Tokens; clients: Clients }) {
   const allowsGrant = (client: ClientRow, grantType: string) => clients.grantTypesOf(client).includes(grantType);
 
-  return {
-    /** Requested scopes kept to what a user token may carry for `audience`; `offline_access` only for a client allowed refresh tokens. */
-    grantScopes(tenant: Tenant, client: ClientRow, requested: string[], audience: string | null | undefined): string[] {
-      const allowed: readonly string[] = audience === mfaAudience(tenant) ? [...USER_SCOPES, ...MFA_SCOPES] : USER_SCOPES;
-      return requested.filter((s) => allowed.includes(s) && (s !== 'offline_access' || allowsGrant(client, GRANT_TYPES.refreshToken)));
-    },
-
-    /** Access token (for `/userinfo`, or the MFA API), id_token with `openid`, refresh token with `offline_access`. */
-    async issue(
-      tenant: Tenant,
-      client: ClientRow,
-      user: UserWithConnection,
-      options: { scopes: string[]; audience?: string | null; nonce?: string | undefined; grantType?: string; refreshToken?: false },
-    ): Promise<TokenSet> {
-      const { scopes } = options;
-      const api = options.audience === mfaAudience(tenant) ? mfaAudience(tenant) : undefined;
-      const audience = api ? (scopes.includes('openid') ? [api, userinfoAudience(tenant)] : api) : userinfoAudience(tenant);
-      const access = await tokens.accessToken(tenant, {
-        sub: user.user_id,
-        audience,
-        scope: scopes,
-        azp: client.client_id,
-        ...(options.grantType ? { grantType: options.grantType } : {}),
-        // Auth0: tokens for the MFA API live 10 minutes, not configurable.
-        ...(api ? { lifetimeSeconds: MFA_API_TOKEN_SECONDS } : {}),
-      });
-      const set: TokenSet = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn };
-      if (scopes.length > 0) set.scope = scopes.join(' ');
-      if (scopes.includes('openid')) {
-        set.id_token = await tokens.idToken(tenant, { sub: user.user_id, clientId: client.client_id, nonce: options.nonce ?? null, profile: profileClaims(user, scopes) });
-      }
-      if (options.refreshToken !== false && scopes.includes('offline_access')) {
-        const refreshToken = newId.opaqueToken(random);
-        await store.refreshTokens.insert({
+  /**
+   * Access token (for `/userinfo`, or the MFA API), id_token with `openid`, refresh token with `offline_access`:
+   * signed now, but the refresh token is stored only by `persist`. A grant that uses something up (a code, an
+   * mfa_token) persists inside the same transaction, so the database either keeps both or neither: a failure after
+   * the commit can no longer cost the user a login whose second factor was already spent.
+   */
+  async function prepare(
+    tenant: Tenant,
+    client: ClientRow,
+    user: UserWithConnection,
+    options: IssueOptions,
+  ): Promise<{ tokens: TokenSet; persist(repos: Pick<Repositories, 'refreshTokens'>): Promise<void> }> {
+    const { scopes } = options;
+    const api = options.audience === mfaAudience(tenant) ? mfaAudience(tenant) : undefined;
+    const audience = api ? (scopes.includes('openid') ? [api, userinfoAudience(tenant)] : api) : userinfoAudience(tenant);
+    const access = await tokens.accessToken(tenant, {
+      sub: user.user_id,
+      audience,
+      scope: scopes,
+      azp: client.client_id,
+      ...(options.grantType ? { grantType: options.grantType } : {}),
+      // Auth0: tokens for the MFA API live 10 minutes, not configurable.
+      ...(api ? { lifetimeSeconds: MFA_API_TOKEN_SECONDS } : {}),
+    });
+    const set: TokenSet = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn };
+    if (scopes.length > 0) set.scope = scopes.join(' ');
+    if (scopes.includes('openid')) {
+      set.id_token = await tokens.idToken(tenant, { sub: user.user_id, clientId: client.client_id, nonce: options.nonce ?? null, profile: profileClaims(user, scopes) });
+    }
+    const refreshToken = options.refreshToken !== false && scopes.includes('offline_access') ? newId.opaqueToken(random) : undefined;
+    if (refreshToken !== undefined) set.refresh_token = refreshToken;
+    return {
+      tokens: set,
+      async persist(repos) {
+        if (refreshToken === undefined) return;
+        await repos.refreshTokens.insert({
           token_hash: hashToken(refreshToken),
           tenant_id: tenant.id,
           client_id: client.client_id,
@@ -92,9 +103,24 @@ export function createUserTokens({ store, clock, random }: ServiceDeps, { tokens
           created_at: clock.now().toISOString(),
           revoked_at: null,
         });
-        set.refresh_token = refreshToken;
-      }
-      return set;
+      },
+    };
+  }
+
+  return {
+    /** Requested scopes kept to what a user token may carry for `audience`; `offline_access` only for a client allowed refresh tokens. */
+    grantScopes(tenant: Tenant, client: ClientRow, requested: string[], audience: string | null | undefined): string[] {
+      const allowed: readonly string[] = audience === mfaAudience(tenant) ? [...USER_SCOPES, ...MFA_SCOPES] : USER_SCOPES;
+      return requested.filter((s) => allowed.includes(s) && (s !== 'offline_access' || allowsGrant(client, GRANT_TYPES.refreshToken)));
+    },
+
+    prepare,
+
+    /** `prepare` and `persist` at once, for grants that use nothing up on the way. */
+    async issue(tenant: Tenant, client: ClientRow, user: UserWithConnection, options: IssueOptions): Promise<TokenSet> {
+      const prepared = await prepare(tenant, client, user, options);
+      await prepared.persist(store);
+      return prepared.tokens;
     },
   };
 }

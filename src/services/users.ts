@@ -5,6 +5,7 @@ import { metadataProblem, metadataSizeProblem, type MetadataField } from '../dom
 import { ConflictError, NotFoundError, ValidationError } from '../errors/errors.js';
 import { isUniqueViolation } from '../store/database.js';
 import type { UserFilter, UserRow, UserWithConnection } from '../store/repositories/users.js';
+import type { Repositories } from '../store/store.js';
 import type { ServiceDeps } from './context.js';
 import { DEFAULT_CONNECTION, type Tenant, isSupportedLocale } from './tenants.js';
 
@@ -287,8 +288,8 @@ export function createUsers({ store, clock, random }: ServiceDeps) {
       return { outcome: 'ok', user };
     },
 
-    async recordLogin(tenant: Tenant, user: UserWithConnection, ip: string | undefined): Promise<void> {
-      await store.users.update(tenant.id, user.user_id, {
+    async recordLogin(tenant: Tenant, user: UserWithConnection, ip: string | undefined, repos: Pick<Repositories, 'users'> = store): Promise<void> {
+      await repos.users.update(tenant.id, user.user_id, {
         logins_count: user.logins_count + 1,
         last_login: clock.now().toISOString(),
         last_ip: ip ?? null,
