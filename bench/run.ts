@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: throughput of the foundation's hot paths, printed as ratios to a baseline measured in the
  * same run (a bare Fastify route through the same inject path), because absolute numbers on shared machines
- * are noise. Embedded SQLite in memory; PostgreSQL with GUARDLINE_BENCH_DATABASE_URL=postgres://…, Redis limits
+ * are noise. Embedded SQLite in memory; PostgreSQL with GUARDLINE_BENCH_DATABASE_URL=postgres://… (a server: each run uses a new database there), Redis limits
  * with GUARDLINE_BENCH_REDIS_URL=redis://…
  */
 import { randomBytes } from 'node:crypto';
@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
+import pg from 'pg';
 import { loadConfig } from '../src/config/load.js';
 import { hashSecret } from '../src/crypto/password.js';
 import { CLIENT_AUTH_LIMITS } from '../src/limits/index.js';
@@ -56,9 +57,32 @@ async function measurePair(
   return names.map((name, i) => ({ name, opsPerSec: (rounds * 1000) / spent[i]! }));
 }
 
+/**
+ * A PostgreSQL URL names a server to bench on, not a database to fill: each run creates a database of its own there
+ * (and drops it at the end), so runs start equal and never meet an earlier run's tenant.
+ */
+async function throwawayDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `guardline_bench_${process.pid}_${Date.now()}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE "${name}"`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}"`) };
+}
+
 async function main() {
+  const benchServer = process.env.GUARDLINE_BENCH_DATABASE_URL;
+  const database = benchServer ? await throwawayDatabase(benchServer) : undefined;
   const config = loadConfig({
-    GUARDLINE_DATABASE_URL: process.env.GUARDLINE_BENCH_DATABASE_URL ?? 'sqlite::memory:',
+    GUARDLINE_DATABASE_URL: database?.url ?? 'sqlite::memory:',
     GUARDLINE_SECRET_KEY: randomBytes(32).toString('hex'),
     GUARDLINE_PUBLIC_URL: 'http://bench.test',
     GUARDLINE_LOG_LEVEL: 'silent',
@@ -185,6 +209,7 @@ async function main() {
   await app.close();
   await baseline.close();
   await guardline.close();
+  await database?.drop();
   await fileDb.destroy();
   rmSync(fileDir, { recursive: true, force: true });
 }
