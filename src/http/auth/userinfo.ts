@@ -22,7 +22,7 @@ export default function userinfoRoute(app: App, services: Services) {
       summary: 'OpenID Connect UserInfo',
       response: { 200: Type.Object({ sub: Type.String() }, { additionalProperties: true }), '4xx': OAuthErrorBody },
     },
-    handler: async (request, reply) => {
+    handler: async (request) => {
       const match = /^Bearer\s+([A-Za-z0-9\-_.]+)\s*$/i.exec(request.headers.authorization ?? '');
       if (!match?.[1]) throw unauthorized('Missing or malformed Bearer token');
       let claims;
@@ -33,7 +33,6 @@ export default function userinfoRoute(app: App, services: Services) {
         throw err;
       }
       if (!claims) throw unauthorized('The user of this token does not exist');
-      reply.header('cache-control', 'no-store');
       return claims;
     },
   });

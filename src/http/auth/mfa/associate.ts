@@ -32,10 +32,9 @@ export default function associateRoute(app: App, services: Services) {
         503: OAuthErrorBody,
       },
     },
-    handler: async (request, reply) => {
+    handler: async (request) => {
       const caller = await mfaCaller(services, request);
       const result = await services.mfa.associate(request.tenant, caller, request.body, messageLocale(request), requestContext(request));
-      reply.header('cache-control', 'no-store');
       return result;
     },
   });

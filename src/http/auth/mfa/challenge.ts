@@ -37,10 +37,9 @@ export default function challengeRoute(app: App, services: Services) {
         503: OAuthErrorBody,
       },
     },
-    handler: async (request, reply) => {
+    handler: async (request) => {
       const client = await authenticateClient(services, request, request.body, CHALLENGE_CLIENT_AUTH_FAILURE);
       const result = await services.mfa.challenge(request.tenant, client, request.body, messageLocale(request), requestContext(request));
-      reply.header('cache-control', 'no-store');
       return result;
     },
   });
