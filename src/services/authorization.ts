@@ -5,7 +5,7 @@ import { GRANT_TYPES } from '../domain/grant-types.js';
 import { newId } from '../domain/ids.js';
 import type { LogType } from '../domain/log-types.js';
 import { parseScopeParam } from '../domain/scopes.js';
-import { OAuthError } from '../errors/errors.js';
+import { DependencyUnavailableError, OAuthError } from '../errors/errors.js';
 import type { OAuthErrorCode } from '../errors/catalogue.js';
 import type { ClientRow } from '../store/repositories/clients.js';
 import type { UserWithConnection } from '../store/repositories/users.js';
@@ -14,6 +14,7 @@ import type { ClientGrants } from './client-grants.js';
 import type { Clients } from './clients.js';
 import type { RequestContext, ServiceDeps } from './context.js';
 import type { EventLog } from './events.js';
+import { recordOutage } from './outage.js';
 import type { Locale, Tenant } from './tenants.js';
 import { TOKEN_LIFETIMES, issuedInFuture, type Tokens } from './tokens.js';
 import { mfaAudience, profileClaims, userinfoAudience, type TokenSet, type UserTokens } from './user-tokens.js';
@@ -137,7 +138,23 @@ export function createAuthorization(
     context: RequestContext,
   ): Promise<{ ok: true; user: UserWithConnection } | { ok: false; reason: 'wrong_credentials' | 'blocked' | 'too_many_attempts' }> {
     const base = { clientId: client.client_id, clientName: client.name, userName: username };
-    const attempt = await bruteForce.begin(tenant, username, context, { clientId: client.client_id, clientName: client.name, userName: username });
+    try {
+      return await checkCounted(tenant, username, password, context, base);
+    } catch (err) {
+      // The failure counter is a limit like any other: without it no login passes, and the refusal names the cause.
+      if (err instanceof DependencyUnavailableError) return recordOutage(events, tenant.id, err, { type: 'f', ...base }, context);
+      throw err;
+    }
+  }
+
+  async function checkCounted(
+    tenant: Tenant,
+    username: string,
+    password: string,
+    context: RequestContext,
+    base: { clientId: string; clientName: string; userName: string },
+  ): Promise<{ ok: true; user: UserWithConnection } | { ok: false; reason: 'wrong_credentials' | 'blocked' | 'too_many_attempts' }> {
+    const attempt = await bruteForce.begin(tenant, username, context, base);
     if (attempt.blocked) return { ok: false, reason: 'too_many_attempts' };
     const result = await users.verifyPassword(tenant, username, password);
     if (result.outcome !== 'ok') {

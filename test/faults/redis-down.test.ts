@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { createTestContext, DIALECTS, type TestContext } from '../support/harness.js';
 import { startOwnRedis, type OwnRedis } from '../support/redis-server.js';
+import { createUser } from '../auth/helpers.js';
+import { openLoginForm, passwordClient, PASSWORD, submitLoginFrom } from '../attack-protection/support.js';
 import { associate, challenge, challengeOf, enablePhoneFactor, enrollPhone, latestCode, logMark, mfaActors, mfaState, oobExchange, passwordForMfaToken, US_MOBILE } from '../mfa/support.js';
 
 /**
@@ -91,6 +93,33 @@ describe.each(DIALECTS)('Redis down under a running server (%s)', (dialect) => {
     expect(exchange?.statusCode).toBe(200);
     expect(performance.now() - started).toBeLessThan(5000);
     expect((await associate(ctx(), s.newcomerToken)).statusCode).toBe(200);
+  });
+
+  it('killed: the login page (whose failed-login counter is in Redis) answers its 503 page, lets no password through, and logs f naming Redis', async () => {
+    const client = await passwordClient(ctx());
+    const user = await createUser(ctx());
+    const form = await openLoginForm(ctx(), client, 'ja');
+    const since = await logMark(ctx());
+    await redis.kill();
+    try {
+      for (const password of [PASSWORD, 'not the password']) {
+        const started = performance.now();
+        const page = await submitLoginFrom(ctx(), form, user.email, password);
+        expect(performance.now() - started).toBeLessThan(1000);
+        expect(page.statusCode).toBe(503);
+        expect(page.headers.location).toBeUndefined();
+        expect(page.body).toContain('<html lang="ja">');
+        expect(page.body).toContain('サービスが一時的に利用できません');
+      }
+      const { logs } = await ctx().services.events.list(ctx().tenant.id, { types: ['f'] }, { offset: 0, limit: 2, order: 'desc' }, false);
+      expect(logs.map((l) => ({ type: l.type, description: l.description, user_name: l.user_name, client_id: l.client_id }))).toEqual([
+        { type: 'f', description: OUTAGE, user_name: user.email, client_id: client.client_id },
+        { type: 'f', description: OUTAGE, user_name: user.email, client_id: client.client_id },
+      ]);
+      expect(await since()).toEqual(['f', 'fp', 'f']);
+    } finally {
+      await redis.restart();
+    }
   });
 
   it('frozen (connections open, no answers): 503 within the command timeout, and answers again when it thaws', async () => {

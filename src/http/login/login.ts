@@ -26,6 +26,7 @@ export default function loginRoute(app: App, services: Services) {
         const locale = negotiateLocale(tenant, undefined, request.headers['accept-language']);
         return sendPage(reply, 400, errorPage(locale, 'error.transaction_expired'));
       }
+      request.pageLocale = authz.locale;
       const client = await services.clients.find(tenant, authz.clientId);
       const formTargets = [new URL(authz.redirectUri).origin];
       const again = (error: 'login.error.wrong_credentials' | 'login.error.blocked' | 'login.error.missing_fields' | 'login.error.too_many_attempts', status = 400) =>

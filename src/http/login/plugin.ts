@@ -2,13 +2,20 @@ import cookie from '@fastify/cookie';
 import type { FastifyError, FastifyPluginAsync } from 'fastify';
 import { OAuthError } from '../../errors/errors.js';
 import { negotiateLocale } from '../../i18n/negotiate.js';
-import { SUPPORTED_LOCALES } from '../../services/tenants.js';
+import { SUPPORTED_LOCALES, type Locale } from '../../services/tenants.js';
 import type { App, SurfaceOptions } from '../types.js';
 import authorizeRoute from './authorize.js';
 import { asUnavailable, logUnavailable, RETRY_AFTER_SECONDS } from '../unavailable.js';
 import { sendPage } from './html.js';
 import loginRoute from './login.js';
 import { errorPage } from './pages.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The locale of the login transaction once a page has opened it: its error pages speak it too. */
+    pageLocale: Locale | undefined;
+  }
+}
 
 /**
  * `/authorize` and `/u/login`: the pages a browser sees. Registered inside the auth surface (which resolves the
@@ -17,9 +24,10 @@ import { errorPage } from './pages.js';
 export const loginSurface: FastifyPluginAsync<SurfaceOptions> = async (instance, { services }) => {
   const app = instance as unknown as App;
   await app.register(cookie);
+  app.decorateRequest('pageLocale', undefined);
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const tenant = request.tenant ?? { defaultLocale: 'en', supportedLocales: [...SUPPORTED_LOCALES] };
-    const locale = negotiateLocale(tenant, undefined, request.headers['accept-language']);
+    const locale = request.pageLocale ?? negotiateLocale(tenant, undefined, request.headers['accept-language']);
     const unavailable = asUnavailable(err);
     if (unavailable) {
       logUnavailable(request, unavailable);
