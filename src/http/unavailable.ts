@@ -8,6 +8,9 @@ import { DependencyUnavailableError } from '../errors/errors.js';
  */
 export const RETRY_AFTER_SECONDS = 5;
 
+/** What the JSON surfaces tell the caller: no dependency name (that is for the operator's log line). */
+export const UNAVAILABLE_MESSAGE = 'The service is temporarily unavailable. Try again in a few seconds.';
+
 const CAUSE: Record<DependencyUnavailableError['dependency'], string> = {
   redis: 'Redis (rate limiter) unreachable',
   database: 'database unreachable',

@@ -1,13 +1,13 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthError } from '../../errors/errors.js';
-import { asUnavailable, logUnavailable, RETRY_AFTER_SECONDS } from '../unavailable.js';
+import { asUnavailable, logUnavailable, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } from '../unavailable.js';
 import { describeValidationError } from '../validation.js';
 
 /** Maps anything thrown on the Authentication API to `{error, error_description}`. */
 export function toOAuthError(err: unknown): OAuthError | undefined {
   if (err instanceof OAuthError) return err;
   if (asUnavailable(err)) {
-    return new OAuthError('temporarily_unavailable', 'The service is temporarily unavailable. Try again in a few seconds.', {
+    return new OAuthError('temporarily_unavailable', UNAVAILABLE_MESSAGE, {
       statusCode: 503,
       headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
     });

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ConflictError, ManagementError, NotFoundError, ValidationError } from '../../errors/errors.js';
 import type { ManagementErrorCode } from '../../errors/catalogue.js';
-import { asUnavailable, logUnavailable, RETRY_AFTER_SECONDS } from '../unavailable.js';
+import { asUnavailable, logUnavailable, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } from '../unavailable.js';
 import { describeValidationError } from '../validation.js';
 
 const NOT_FOUND_CODES: Record<NotFoundError['entity'], ManagementErrorCode> = {
@@ -38,7 +38,7 @@ export function toManagementError(err: unknown): ManagementError | undefined {
   if (err instanceof ManagementError) return err;
   if (err instanceof NotFoundError) return new ManagementError(NOT_FOUND_CODES[err.entity], err.message);
   if (err instanceof ConflictError) return new ManagementError(CONFLICT_CODES[err.entity], err.message);
-  if (asUnavailable(err)) return new ManagementError('service_unavailable', 'The service is temporarily unavailable. Try again in a few seconds.');
+  if (asUnavailable(err)) return new ManagementError('service_unavailable', UNAVAILABLE_MESSAGE);
   if (err instanceof ValidationError) {
     const code = err.message.startsWith('PasswordStrengthError') ? 'password_strength_error' : 'invalid_body';
     return new ManagementError(code, err.message);
