@@ -23,12 +23,16 @@ export function drainable(app: App) {
   app.addHook('onRequest', async (request) => {
     running.add(request);
   });
+  // A hung-up client never sees onResponse, so its request is done once it has both sent and been aborted, in
+  // whichever order the two arrive (an abort can land after the send, before the response finished).
+  const sent = new WeakSet<FastifyRequest>();
   app.addHook('onRequestAbort', async (request) => {
     aborted.add(request);
+    if (sent.has(request)) finished(request);
   });
   app.addHook('onSend', async (request, reply, payload) => {
     if (draining) reply.header('connection', 'close');
-    // A hung-up client never sees onResponse; its handler is done once it sends.
+    sent.add(request);
     if (aborted.has(request)) finished(request);
     return payload;
   });
