@@ -330,6 +330,9 @@ async function startGuardline(mode: string, dir: string): Promise<{ url: string;
   if (mode === 'postgres') {
     env.GUARDLINE_DATABASE_URL = await throwawayDatabase(PG_SERVER, 'guardline');
     env.GUARDLINE_REDIS_URL = REDIS_URL;
+    // A PostgreSQL database is migrated by the operator, not by `start` (several nodes may start at once).
+    const migrated = spawnSync(process.execPath, ['bin/guardline.js', 'migrate'], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
+    if (migrated.status !== 0) throw new Error(`guardline migrate failed:\n${migrated.stdout}${migrated.stderr}`);
   } else {
     env.GUARDLINE_DATABASE_URL = `sqlite:${path.join(dir, 'guardline.db')}`;
   }
