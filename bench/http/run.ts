@@ -205,6 +205,8 @@ interface Row {
   rssMiB: number;
   unexpected: number;
   statuses: Record<string, number>;
+  /** CLOCK_MONOTONIC µs (the clock of V8's .cpuprofile timestamps), so profile-top.mjs can cut one scenario out. */
+  window: [number, number];
 }
 
 const rows: Row[] = [];
@@ -217,7 +219,7 @@ const rows: Row[] = [];
  * `amount` requests, whichever comes first. Statuses outside `expected` are counted as failures.
  */
 async function load(
-  meta: Omit<Row, 'requests' | 'rps' | 'p50' | 'p99' | 'cpuUsPerReq' | 'rssMiB' | 'unexpected' | 'statuses'>,
+  meta: Omit<Row, 'requests' | 'rps' | 'p50' | 'p99' | 'cpuUsPerReq' | 'rssMiB' | 'unexpected' | 'statuses' | 'window'>,
   target: { url: string; pid: number },
   requests: AutocannonRequest[],
   expected: number[],
@@ -227,6 +229,7 @@ async function load(
   let peakRss = rssMiB(target.pid);
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMiB(target.pid))), 250);
   const cpuBefore = cpuMicros(target.pid);
+  const from = Number(process.hrtime.bigint() / 1000n);
   const result = await autocannon()({
     url: target.url,
     connections: CONNECTIONS,
@@ -235,6 +238,7 @@ async function load(
     requests,
   });
   const cpu = cpuMicros(target.pid) - cpuBefore;
+  const to = Number(process.hrtime.bigint() / 1000n);
   clearInterval(sampler);
   peakRss = Math.max(peakRss, rssMiB(target.pid));
   const statuses = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, s]) => [code, s.count]));
@@ -244,13 +248,15 @@ async function load(
   const row: Row = {
     ...meta,
     requests: answered,
-    rps: answered / result.duration,
+    // Own wall clock: autocannon's `duration` is whole seconds, too coarse for the short single-use scenarios.
+    rps: answered / ((to - from) / 1e6),
     p50: result.latency.p50,
     p99: result.latency.p99,
     cpuUsPerReq: answered ? cpu / answered : NaN,
     rssMiB: peakRss,
     unexpected,
     statuses,
+    window: [from, to],
   };
   rows.push(row);
   console.log(
