@@ -48,7 +48,7 @@ function stopChild(child: ChildProcess): Promise<void> {
     if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return resolve();
     const timer = setTimeout(() => {
       if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
-    }, 5000);
+    }, 30_000); // generous: a --cpu-prof profile is written on the way out
     child.once('exit', () => {
       clearTimeout(timer);
       children.delete(child);
@@ -230,15 +230,25 @@ async function load(
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMiB(target.pid))), 250);
   const cpuBefore = cpuMicros(target.pid);
   const from = Number(process.hrtime.bigint() / 1000n);
+  // autocannon notices that `amount` is reached only at its next one-second tick: the last answer, not the
+  // promise, ends the measured time.
+  let lastAnswer = from;
+  const timed = requests.map((request) => ({
+    ...request,
+    onResponse: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string>) => {
+      lastAnswer = Number(process.hrtime.bigint() / 1000n);
+      request.onResponse?.(status, body, context, headers);
+    },
+  }));
   const result = await autocannon()({
     url: target.url,
     connections: CONNECTIONS,
     duration: DURATION,
     ...(amount !== undefined ? { amount } : {}),
-    requests,
+    requests: timed,
   });
   const cpu = cpuMicros(target.pid) - cpuBefore;
-  const to = Number(process.hrtime.bigint() / 1000n);
+  const to = lastAnswer;
   clearInterval(sampler);
   peakRss = Math.max(peakRss, rssMiB(target.pid));
   const statuses = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, s]) => [code, s.count]));
@@ -248,7 +258,6 @@ async function load(
   const row: Row = {
     ...meta,
     requests: answered,
-    // Own wall clock: autocannon's `duration` is whole seconds, too coarse for the short single-use scenarios.
     rps: answered / ((to - from) / 1e6),
     p50: result.latency.p50,
     p99: result.latency.p99,
