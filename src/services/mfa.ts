@@ -16,7 +16,7 @@ import { mfaAuthenticatorViews, newDeviceId, parseAuthenticatorId, type Authenti
 import type { SecondFactor } from './authorization.js';
 import type { Clients } from './clients.js';
 import type { RequestContext, ServiceDeps } from './context.js';
-import type { EventLog } from './events.js';
+import type { EventLog, LogEntryInput } from './events.js';
 import type { Guardian, GuardianSettings } from './guardian.js';
 import { unavailableDescription } from './outage.js';
 import { PhoneSendError, type CodeMessage, type PhoneDelivery } from './phone-delivery.js';
@@ -245,8 +245,9 @@ export function createMfa(
      * `confidence-score` (no risk engine here) for users who have enrolled.
      */
     async isRequired(tenant, userId) {
-      if (!(await guardian.enabledFactors(tenant)).has('sms')) return false;
-      const { mfaPolicies } = await guardian.settings(tenant);
+      const { factors, settings } = await guardian.factorsAndSettings(tenant);
+      if (!factors.has('sms')) return false;
+      const { mfaPolicies } = settings;
       if (mfaPolicies.includes('all-applications')) return true;
       if (!mfaPolicies.includes('confidence-score')) return false;
       return (await store.authenticators.listByUser(tenant.id, userId)).some((a) => a.status === 'confirmed');
@@ -332,11 +333,12 @@ export function createMfa(
     const prepared = await userTokens.prepare(tenant, client, user, { scopes, audience: transaction.audience, grantType });
     return {
       tokens: prepared.tokens,
-      async commit(tx: Parameters<Parameters<typeof store.transaction>[0]>[0]) {
+      /** `before`: the exchange's own events, written with the success event in one statement, in order. */
+      async commit(tx: Parameters<Parameters<typeof store.transaction>[0]>[0], before: LogEntryInput[] = []) {
         await prepared.persist(tx);
         if (transaction.first_factor === 'password') await users.recordLogin(tenant, user, context.ip, tx);
         const type = grantType === 'mfa-oob' ? 'seoobft' : 'sercft';
-        await events.record(tenant.id, { type, ...who(user, client), details: { scope: scopes.join(' ') } }, context, tx);
+        await events.recordAll(tenant.id, [...before, { type, ...who(user, client), details: { scope: scopes.join(' ') } }], context, tx);
       },
     };
   }
@@ -394,9 +396,8 @@ export function createMfa(
       if (channels.length !== 1 || (channel !== 'sms' && channel !== 'voice')) {
         throw new OAuthError('invalid_request', 'oob_channels must be ["sms"] or ["voice"]');
       }
-      const factors = await guardian.enabledFactors(tenant);
+      const { factors, settings } = await guardian.factorsAndSettings(tenant);
       if (!factors.has('sms')) throw new OAuthError('invalid_request', 'The phone factor (sms) is not enabled for this tenant.');
-      const settings = await guardian.settings(tenant);
       if (!input.phone_number) throw new OAuthError('invalid_request', 'Missing required parameter: phone_number');
       const phone = parsePhoneNumber(input.phone_number);
       if (!phone.ok) throw new OAuthError('invalid_request', phone.message);
@@ -499,8 +500,8 @@ export function createMfa(
           channel = (input.oob_channel ?? authenticator.preferred_method ?? 'sms') as MessageChannel;
         }
       }
-      if (!(await guardian.enabledFactors(tenant)).has('sms')) throw new OAuthError('unsupported_challenge_type', 'The phone factor (sms) is not enabled for this tenant.');
-      const settings = await guardian.settings(tenant);
+      const { factors, settings } = await guardian.factorsAndSettings(tenant);
+      if (!factors.has('sms')) throw new OAuthError('unsupported_challenge_type', 'The phone factor (sms) is not enabled for this tenant.');
       const phoneNumber = authenticator.phone_number ?? '';
       const channelProblem = phoneDelivery.channelProblem(settings, channel, phoneNumber);
       if (channelProblem) throw new OAuthError('unsupported_challenge_type', channelProblem);
@@ -560,17 +561,18 @@ export function createMfa(
         await store.transaction(async (tx) => {
           if (!(await tx.mfa.consumeChallenge(challenge.id, nowIso()))) throw new OAuthError('invalid_grant', 'The oob_code has already been used.');
           const at = nowIso();
+          const recorded: LogEntryInput[] = [];
           if (challenge.purpose === 'enrollment') {
             if (!(await tx.authenticators.confirm(tenant.id, challenge.authenticator_id, at))) throw new OAuthError('invalid_grant', 'Invalid oob_code.');
             const recovery = (await tx.authenticators.listByUser(tenant.id, verifiedUser.user_id)).find((a) => a.type === 'recovery-code' && a.status === 'pending');
             if (recovery) await tx.authenticators.confirm(tenant.id, recovery.id, at);
-            await events.record(tenant.id, { type: 'gd_enrollment_complete', ...who(verifiedUser, client), details: { authenticator: authenticatorDetails } }, context, tx);
+            recorded.push({ type: 'gd_enrollment_complete', ...who(verifiedUser, client), details: { authenticator: authenticatorDetails } });
           } else {
             await tx.authenticators.update(tenant.id, challenge.authenticator_id, { last_auth_at: at });
           }
           await finishTransaction(tx, transaction);
-          await events.record(tenant.id, { type: 'gd_auth_succeed', ...who(verifiedUser, client), details: { authenticator: authenticatorDetails } }, context, tx);
-          await issued.commit(tx);
+          recorded.push({ type: 'gd_auth_succeed', ...who(verifiedUser, client), details: { authenticator: authenticatorDetails } });
+          await issued.commit(tx, recorded);
         });
         return issued.tokens;
       } catch (err) {
@@ -615,8 +617,7 @@ export function createMfa(
           // Replaced in the same transaction that uses it: a recovery code works once.
           const replacement = await authenticators.regenerateRecoveryCode(tenant, verifiedUser.user_id, tx);
           await tx.authenticators.update(tenant.id, recovery.id, { last_auth_at: nowIso() });
-          await events.record(tenant.id, { type: 'gd_recovery_succeed', ...who(verifiedUser, client), details: { authenticator: { id: recovery.id, type: 'recovery-code' } } }, context, tx);
-          await issued.commit(tx);
+          await issued.commit(tx, [{ type: 'gd_recovery_succeed', ...who(verifiedUser, client), details: { authenticator: { id: recovery.id, type: 'recovery-code' } } }]);
           return replacement;
         });
         return { ...issued.tokens, recovery_code: next };
