@@ -25,6 +25,8 @@ export interface OpenDatabaseOptions {
   schema?: string;
   /** Told every statement sent (tests count the statements of a request). */
   observe?: StatementObserver;
+  /** SQLite only: reuse prepared statements (store/statement-cache.ts). Default on; off to measure what it saves. */
+  statementCache?: boolean;
 }
 
 export async function openDatabase(config: DatabaseConfig, options: OpenDatabaseOptions = {}): Promise<DatabaseHandle> {
@@ -36,7 +38,7 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: failingAsUnavailable(new SqliteDialect({ database: cachingStatements(sqlite) }), options.observe) });
+    const db = new Kysely<Database>({ dialect: failingAsUnavailable(new SqliteDialect({ database: options.statementCache === false ? sqlite : cachingStatements(sqlite) }), options.observe) });
     return { db, dialect: 'sqlite', destroy: () => db.destroy() };
   }
 
