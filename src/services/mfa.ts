@@ -109,10 +109,13 @@ export function createMfa(
     ...(client ? { clientId: client.client_id, clientName: client.name } : {}),
   });
 
-  /** Finds the transaction of an mfa_token (opaque) or of an MFA API access token used as one. */
-  async function resolveTransaction(tenant: Tenant, token: string): Promise<MfaTransactionRow> {
-    const transaction = await store.mfa.findTransactionByTokenHash(tenant.id, hashToken(token));
-    if (!transaction) {
+  /**
+   * Finds the transaction of an mfa_token (opaque) or of an MFA API access token used as one, with its user (read in
+   * the same statement; undefined when the user is gone, which each caller refuses in its own way).
+   */
+  async function resolveTransaction(tenant: Tenant, token: string): Promise<{ transaction: MfaTransactionRow; user: UserWithConnection | undefined }> {
+    const found = await store.mfa.findTransactionWithUser(tenant.id, hashToken(token));
+    if (!found) {
       if (looksLikeJwt(token)) {
         // An expired access token says so; the status is the endpoint's (the Bearer endpoints make it 401).
         await verifyMfaAccessToken(tenant, token).catch((err: unknown) => {
@@ -121,9 +124,10 @@ export function createMfa(
       }
       throw new OAuthError('invalid_grant', 'Malformed mfa_token');
     }
+    const { transaction } = found;
     if (isExpired(transaction.expires_at)) throw new OAuthError('expired_token', 'mfa_token is expired');
     if (transaction.completed_at !== null) throw new OAuthError('invalid_grant', 'mfa_token has already been used');
-    return transaction;
+    return found;
   }
 
   async function verifyMfaAccessToken(tenant: Tenant, token: string) {
@@ -171,8 +175,8 @@ export function createMfa(
     }
   }
 
-  async function loadUser(tenant: Tenant, userId: string): Promise<UserWithConnection> {
-    const user = await users.find(tenant, userId);
+  /** The transaction's user, as `resolveTransaction` read it: refused when gone or blocked. */
+  function requireUser(user: UserWithConnection | undefined): UserWithConnection {
     if (!user) throw new OAuthError('invalid_grant', 'Malformed mfa_token');
     if (user.blocked === 1) throw new OAuthError('unauthorized', 'user is blocked', { statusCode: 401 });
     return user;
@@ -296,9 +300,9 @@ export function createMfa(
   async function openExchange(tenant: Tenant, client: ClientRow, grantType: string, mfaToken: string | undefined) {
     if (!clients.grantTypesOf(client).includes(grantType)) throw new OAuthError('unauthorized_client', `Grant type '${grantType}' not allowed for the client.`);
     if (!mfaToken) throw new OAuthError('invalid_request', 'Missing required parameter: mfa_token', { statusCode: 400 });
-    const transaction = await resolveTransaction(tenant, mfaToken);
+    const { transaction, user } = await resolveTransaction(tenant, mfaToken);
     if (transaction.client_id !== client.client_id) throw new OAuthError('invalid_grant', 'mfa_token was not issued to this client');
-    return { transaction, user: await loadUser(tenant, transaction.user_id) };
+    return { transaction, user: requireUser(user) };
   }
 
   /** Auth0's "MFA OOB token exchange": 12 per minute per transaction. */
@@ -357,14 +361,14 @@ export function createMfa(
         const expiresAt = new Date((verified.payload.exp ?? 0) * 1000);
         return { kind: 'access_token', token: bearer, user, scopes: verified.scopes, clientId: verified.payload.azp ?? '', expiresAt };
       }
-      let transaction: MfaTransactionRow;
+      let resolved: Awaited<ReturnType<typeof resolveTransaction>>;
       try {
-        transaction = await resolveTransaction(tenant, bearer);
+        resolved = await resolveTransaction(tenant, bearer);
       } catch (err) {
         if (err instanceof OAuthError) throw new OAuthError(err.error, err.description, { statusCode: 401 });
         throw err;
       }
-      const user = await users.find(tenant, transaction.user_id);
+      const { transaction, user } = resolved;
       if (!user) throw new OAuthError('invalid_grant', 'Malformed mfa_token', { statusCode: 401 });
       // A user blocked after the password step neither lists, enrolls nor removes anything.
       if (user.blocked === 1) throw new OAuthError('unauthorized', 'user is blocked', { statusCode: 401 });
@@ -471,9 +475,10 @@ export function createMfa(
       requireOobGrant(client);
       if (!input.mfa_token) throw new OAuthError('invalid_request', 'Missing required parameter: mfa_token');
       if (!input.challenge_type) throw new OAuthError('invalid_request', 'Missing required parameter: challenge_type');
-      const transaction = await resolveTransaction(tenant, input.mfa_token);
+      const resolved = await resolveTransaction(tenant, input.mfa_token);
+      const { transaction } = resolved;
       if (transaction.client_id !== client.client_id) throw new OAuthError('invalid_grant', 'mfa_token was not issued to this client');
-      const user = await loadUser(tenant, transaction.user_id);
+      const user = requireUser(resolved.user);
       const types = input.challenge_type.split(/\s+/).filter(Boolean);
 
       const rows = await store.authenticators.listByUser(tenant.id, user.user_id);
