@@ -139,6 +139,18 @@ export function createGuardian({ store, clock, secretBox }: ServiceDeps, { event
     },
 
     /** The factors switched on, read once so a request that checks several asks the database once. */
+    /**
+     * The enabled factors and the settings, read together (one statement once the settings row exists). A missing
+     * row is created (as `settings` does) only when the phone factor is on, the one case whose callers go on to use
+     * it (the built-in provider counts its messages there); otherwise the defaults are returned and nothing written.
+     */
+    async factorsAndSettings(tenant: Tenant): Promise<{ factors: ReadonlySet<string>; settings: GuardianSettings }> {
+      const found = await store.guardian.findSettingsAndEnabledFactors(tenant.id);
+      const factors = new Set(found.enabledFactors);
+      if (found.settings) return { factors, settings: toSettings(found.settings) };
+      return { factors, settings: factors.has('sms') ? await settings(tenant) : toSettings(defaults(tenant.id)) };
+    },
+
     async enabledFactors(tenant: Tenant): Promise<ReadonlySet<string>> {
       const factors = await store.guardian.listFactors(tenant.id);
       return new Set(factors.filter((f) => f.enabled === 1).map((f) => f.name));

@@ -16,7 +16,7 @@ import { mfaAuthenticatorViews, newDeviceId, parseAuthenticatorId, type Authenti
 import type { SecondFactor } from './authorization.js';
 import type { Clients } from './clients.js';
 import type { RequestContext, ServiceDeps } from './context.js';
-import type { EventLog } from './events.js';
+import type { EventLog, LogEntryInput } from './events.js';
 import type { Guardian, GuardianSettings } from './guardian.js';
 import { unavailableDescription } from './outage.js';
 import { PhoneSendError, type CodeMessage, type PhoneDelivery } from './phone-delivery.js';
@@ -109,10 +109,13 @@ export function createMfa(
     ...(client ? { clientId: client.client_id, clientName: client.name } : {}),
   });
 
-  /** Finds the transaction of an mfa_token (opaque) or of an MFA API access token used as one. */
-  async function resolveTransaction(tenant: Tenant, token: string): Promise<MfaTransactionRow> {
-    const transaction = await store.mfa.findTransactionByTokenHash(tenant.id, hashToken(token));
-    if (!transaction) {
+  /**
+   * Finds the transaction of an mfa_token (opaque) or of an MFA API access token used as one, with its user (read in
+   * the same statement; undefined when the user is gone, which each caller refuses in its own way).
+   */
+  async function resolveTransaction(tenant: Tenant, token: string): Promise<{ transaction: MfaTransactionRow; user: UserWithConnection | undefined }> {
+    const found = await store.mfa.findTransactionWithUser(tenant.id, hashToken(token));
+    if (!found) {
       if (looksLikeJwt(token)) {
         // An expired access token says so; the status is the endpoint's (the Bearer endpoints make it 401).
         await verifyMfaAccessToken(tenant, token).catch((err: unknown) => {
@@ -121,9 +124,10 @@ export function createMfa(
       }
       throw new OAuthError('invalid_grant', 'Malformed mfa_token');
     }
+    const { transaction } = found;
     if (isExpired(transaction.expires_at)) throw new OAuthError('expired_token', 'mfa_token is expired');
     if (transaction.completed_at !== null) throw new OAuthError('invalid_grant', 'mfa_token has already been used');
-    return transaction;
+    return found;
   }
 
   async function verifyMfaAccessToken(tenant: Tenant, token: string) {
@@ -171,8 +175,8 @@ export function createMfa(
     }
   }
 
-  async function loadUser(tenant: Tenant, userId: string): Promise<UserWithConnection> {
-    const user = await users.find(tenant, userId);
+  /** The transaction's user, as `resolveTransaction` read it: refused when gone or blocked. */
+  function requireUser(user: UserWithConnection | undefined): UserWithConnection {
     if (!user) throw new OAuthError('invalid_grant', 'Malformed mfa_token');
     if (user.blocked === 1) throw new OAuthError('unauthorized', 'user is blocked', { statusCode: 401 });
     return user;
@@ -245,8 +249,9 @@ export function createMfa(
      * `confidence-score` (no risk engine here) for users who have enrolled.
      */
     async isRequired(tenant, userId) {
-      if (!(await guardian.enabledFactors(tenant)).has('sms')) return false;
-      const { mfaPolicies } = await guardian.settings(tenant);
+      const { factors, settings } = await guardian.factorsAndSettings(tenant);
+      if (!factors.has('sms')) return false;
+      const { mfaPolicies } = settings;
       if (mfaPolicies.includes('all-applications')) return true;
       if (!mfaPolicies.includes('confidence-score')) return false;
       return (await store.authenticators.listByUser(tenant.id, userId)).some((a) => a.status === 'confirmed');
@@ -295,9 +300,9 @@ export function createMfa(
   async function openExchange(tenant: Tenant, client: ClientRow, grantType: string, mfaToken: string | undefined) {
     if (!clients.grantTypesOf(client).includes(grantType)) throw new OAuthError('unauthorized_client', `Grant type '${grantType}' not allowed for the client.`);
     if (!mfaToken) throw new OAuthError('invalid_request', 'Missing required parameter: mfa_token', { statusCode: 400 });
-    const transaction = await resolveTransaction(tenant, mfaToken);
+    const { transaction, user } = await resolveTransaction(tenant, mfaToken);
     if (transaction.client_id !== client.client_id) throw new OAuthError('invalid_grant', 'mfa_token was not issued to this client');
-    return { transaction, user: await loadUser(tenant, transaction.user_id) };
+    return { transaction, user: requireUser(user) };
   }
 
   /** Auth0's "MFA OOB token exchange": 12 per minute per transaction. */
@@ -332,11 +337,12 @@ export function createMfa(
     const prepared = await userTokens.prepare(tenant, client, user, { scopes, audience: transaction.audience, grantType });
     return {
       tokens: prepared.tokens,
-      async commit(tx: Parameters<Parameters<typeof store.transaction>[0]>[0]) {
+      /** `before`: the exchange's own events, written with the success event in one statement, in order. */
+      async commit(tx: Parameters<Parameters<typeof store.transaction>[0]>[0], before: LogEntryInput[] = []) {
         await prepared.persist(tx);
         if (transaction.first_factor === 'password') await users.recordLogin(tenant, user, context.ip, tx);
         const type = grantType === 'mfa-oob' ? 'seoobft' : 'sercft';
-        await events.record(tenant.id, { type, ...who(user, client), details: { scope: scopes.join(' ') } }, context, tx);
+        await events.recordAll(tenant.id, [...before, { type, ...who(user, client), details: { scope: scopes.join(' ') } }], context, tx);
       },
     };
   }
@@ -355,14 +361,14 @@ export function createMfa(
         const expiresAt = new Date((verified.payload.exp ?? 0) * 1000);
         return { kind: 'access_token', token: bearer, user, scopes: verified.scopes, clientId: verified.payload.azp ?? '', expiresAt };
       }
-      let transaction: MfaTransactionRow;
+      let resolved: Awaited<ReturnType<typeof resolveTransaction>>;
       try {
-        transaction = await resolveTransaction(tenant, bearer);
+        resolved = await resolveTransaction(tenant, bearer);
       } catch (err) {
         if (err instanceof OAuthError) throw new OAuthError(err.error, err.description, { statusCode: 401 });
         throw err;
       }
-      const user = await users.find(tenant, transaction.user_id);
+      const { transaction, user } = resolved;
       if (!user) throw new OAuthError('invalid_grant', 'Malformed mfa_token', { statusCode: 401 });
       // A user blocked after the password step neither lists, enrolls nor removes anything.
       if (user.blocked === 1) throw new OAuthError('unauthorized', 'user is blocked', { statusCode: 401 });
@@ -394,9 +400,8 @@ export function createMfa(
       if (channels.length !== 1 || (channel !== 'sms' && channel !== 'voice')) {
         throw new OAuthError('invalid_request', 'oob_channels must be ["sms"] or ["voice"]');
       }
-      const factors = await guardian.enabledFactors(tenant);
+      const { factors, settings } = await guardian.factorsAndSettings(tenant);
       if (!factors.has('sms')) throw new OAuthError('invalid_request', 'The phone factor (sms) is not enabled for this tenant.');
-      const settings = await guardian.settings(tenant);
       if (!input.phone_number) throw new OAuthError('invalid_request', 'Missing required parameter: phone_number');
       const phone = parsePhoneNumber(input.phone_number);
       if (!phone.ok) throw new OAuthError('invalid_request', phone.message);
@@ -470,9 +475,10 @@ export function createMfa(
       requireOobGrant(client);
       if (!input.mfa_token) throw new OAuthError('invalid_request', 'Missing required parameter: mfa_token');
       if (!input.challenge_type) throw new OAuthError('invalid_request', 'Missing required parameter: challenge_type');
-      const transaction = await resolveTransaction(tenant, input.mfa_token);
+      const resolved = await resolveTransaction(tenant, input.mfa_token);
+      const { transaction } = resolved;
       if (transaction.client_id !== client.client_id) throw new OAuthError('invalid_grant', 'mfa_token was not issued to this client');
-      const user = await loadUser(tenant, transaction.user_id);
+      const user = requireUser(resolved.user);
       const types = input.challenge_type.split(/\s+/).filter(Boolean);
 
       const rows = await store.authenticators.listByUser(tenant.id, user.user_id);
@@ -499,8 +505,8 @@ export function createMfa(
           channel = (input.oob_channel ?? authenticator.preferred_method ?? 'sms') as MessageChannel;
         }
       }
-      if (!(await guardian.enabledFactors(tenant)).has('sms')) throw new OAuthError('unsupported_challenge_type', 'The phone factor (sms) is not enabled for this tenant.');
-      const settings = await guardian.settings(tenant);
+      const { factors, settings } = await guardian.factorsAndSettings(tenant);
+      if (!factors.has('sms')) throw new OAuthError('unsupported_challenge_type', 'The phone factor (sms) is not enabled for this tenant.');
       const phoneNumber = authenticator.phone_number ?? '';
       const channelProblem = phoneDelivery.channelProblem(settings, channel, phoneNumber);
       if (channelProblem) throw new OAuthError('unsupported_challenge_type', channelProblem);
@@ -560,17 +566,18 @@ export function createMfa(
         await store.transaction(async (tx) => {
           if (!(await tx.mfa.consumeChallenge(challenge.id, nowIso()))) throw new OAuthError('invalid_grant', 'The oob_code has already been used.');
           const at = nowIso();
+          const recorded: LogEntryInput[] = [];
           if (challenge.purpose === 'enrollment') {
             if (!(await tx.authenticators.confirm(tenant.id, challenge.authenticator_id, at))) throw new OAuthError('invalid_grant', 'Invalid oob_code.');
             const recovery = (await tx.authenticators.listByUser(tenant.id, verifiedUser.user_id)).find((a) => a.type === 'recovery-code' && a.status === 'pending');
             if (recovery) await tx.authenticators.confirm(tenant.id, recovery.id, at);
-            await events.record(tenant.id, { type: 'gd_enrollment_complete', ...who(verifiedUser, client), details: { authenticator: authenticatorDetails } }, context, tx);
+            recorded.push({ type: 'gd_enrollment_complete', ...who(verifiedUser, client), details: { authenticator: authenticatorDetails } });
           } else {
             await tx.authenticators.update(tenant.id, challenge.authenticator_id, { last_auth_at: at });
           }
           await finishTransaction(tx, transaction);
-          await events.record(tenant.id, { type: 'gd_auth_succeed', ...who(verifiedUser, client), details: { authenticator: authenticatorDetails } }, context, tx);
-          await issued.commit(tx);
+          recorded.push({ type: 'gd_auth_succeed', ...who(verifiedUser, client), details: { authenticator: authenticatorDetails } });
+          await issued.commit(tx, recorded);
         });
         return issued.tokens;
       } catch (err) {
@@ -615,8 +622,7 @@ export function createMfa(
           // Replaced in the same transaction that uses it: a recovery code works once.
           const replacement = await authenticators.regenerateRecoveryCode(tenant, verifiedUser.user_id, tx);
           await tx.authenticators.update(tenant.id, recovery.id, { last_auth_at: nowIso() });
-          await events.record(tenant.id, { type: 'gd_recovery_succeed', ...who(verifiedUser, client), details: { authenticator: { id: recovery.id, type: 'recovery-code' } } }, context, tx);
-          await issued.commit(tx);
+          await issued.commit(tx, [{ type: 'gd_recovery_succeed', ...who(verifiedUser, client), details: { authenticator: { id: recovery.id, type: 'recovery-code' } } }]);
           return replacement;
         });
         return { ...issued.tokens, recovery_code: next };

@@ -44,9 +44,10 @@ export function createTenants({ store, clock, random, config }: ServiceDeps, sig
     return name === config.defaultTenant ? `${config.baseDomain}${port}` : `${name}.${config.baseDomain}${port}`;
   }
 
-  async function toTenant(row: TenantRow): Promise<Tenant> {
+  /** `custom`: the tenant's custom domains when the caller already read them with the row. */
+  async function toTenant(row: TenantRow, custom?: string[]): Promise<Tenant> {
     const domain = canonicalHost(row.name);
-    const custom = (await store.tenants.listDomains(row.id)).map((d) => d.domain);
+    custom ??= (await store.tenants.listDomains(row.id)).map((d) => d.domain);
     const supported = (JSON.parse(row.supported_locales) as string[]).filter(isSupportedLocale);
     return {
       id: row.id,
@@ -103,12 +104,12 @@ export function createTenants({ store, clock, random, config }: ServiceDeps, sig
     },
 
     async findByName(name: string): Promise<Tenant | undefined> {
-      const row = await store.tenants.findByName(name);
-      return row ? toTenant(row) : undefined;
+      const found = await store.tenants.findByNameWithDomains(name);
+      return found ? toTenant(found.row, found.domains) : undefined;
     },
 
     async list(): Promise<Tenant[]> {
-      return Promise.all((await store.tenants.list()).map(toTenant));
+      return Promise.all((await store.tenants.list()).map((row) => toTenant(row)));
     },
 
     /**
@@ -127,15 +128,15 @@ export function createTenants({ store, clock, random, config }: ServiceDeps, sig
       const suffix = `.${config.baseDomain}`;
       if (hostname.endsWith(suffix)) {
         const label = hostname.slice(0, -suffix.length);
-        const row = TENANT_NAME_PATTERN.test(label) ? await store.tenants.findByName(label) : undefined;
-        return row ? toTenant(row) : customDomain();
+        const found = TENANT_NAME_PATTERN.test(label) ? await store.tenants.findByNameWithDomains(label) : undefined;
+        return found ? toTenant(found.row, found.domains) : customDomain();
       }
       if (hostname !== config.baseDomain) {
         const custom = await customDomain();
         if (custom) return custom;
       }
-      const fallback = await store.tenants.findByName(config.defaultTenant);
-      return fallback ? toTenant(fallback) : undefined;
+      const fallback = await store.tenants.findByNameWithDomains(config.defaultTenant);
+      return fallback ? toTenant(fallback.row, fallback.domains) : undefined;
     },
 
     async addCustomDomain(tenantId: string, domain: string): Promise<void> {

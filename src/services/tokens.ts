@@ -40,6 +40,13 @@ export class TokenVerificationError extends Error {
   }
 }
 
+export interface IdTokenClaims {
+  sub: string;
+  clientId: string;
+  nonce?: string | null;
+  profile: Record<string, unknown>;
+}
+
 export interface VerifiedToken {
   payload: JWTPayload & { scope?: string; azp?: string; gty?: string };
   scopes: string[];
@@ -49,8 +56,11 @@ export interface VerifiedToken {
 export function createTokens({ clock }: Pick<ServiceDeps, 'clock'>, signingKeys: SigningKeys) {
   const nowSeconds = () => Math.floor(clock.now().getTime() / 1000);
 
-  async function sign(tenant: Tenant, payload: JWTPayload, lifetime: number): Promise<string> {
-    const { kid, key } = await signingKeys.signingKey(tenant.id);
+  type SigningKey = Awaited<ReturnType<SigningKeys['signingKey']>>;
+
+  /** `signingKey`: the key of this request when it signs more than one token (read once, not once per JWT). */
+  async function sign(tenant: Tenant, payload: JWTPayload, lifetime: number, signingKey?: () => Promise<SigningKey>): Promise<string> {
+    const { kid, key } = await (signingKey ? signingKey() : signingKeys.signingKey(tenant.id));
     const iat = nowSeconds();
     return new SignJWT(payload)
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid })
@@ -60,18 +70,34 @@ export function createTokens({ clock }: Pick<ServiceDeps, 'clock'>, signingKeys:
       .sign(key);
   }
 
-  return {
-    async accessToken(tenant: Tenant, claims: AccessTokenClaims): Promise<{ token: string; expiresIn: number }> {
-      const expiresIn = claims.lifetimeSeconds ?? TOKEN_LIFETIMES.accessToken;
-      const payload: JWTPayload = { sub: claims.sub, aud: claims.audience, azp: claims.azp, scope: claims.scope.join(' ') };
-      if (claims.grantType) payload.gty = claims.grantType;
-      return { token: await sign(tenant, payload, expiresIn), expiresIn };
-    },
+  function accessToken(tenant: Tenant, claims: AccessTokenClaims, signingKey?: () => Promise<SigningKey>): Promise<{ token: string; expiresIn: number }> {
+    const expiresIn = claims.lifetimeSeconds ?? TOKEN_LIFETIMES.accessToken;
+    const payload: JWTPayload = { sub: claims.sub, aud: claims.audience, azp: claims.azp, scope: claims.scope.join(' ') };
+    if (claims.grantType) payload.gty = claims.grantType;
+    return sign(tenant, payload, expiresIn, signingKey).then((token) => ({ token, expiresIn }));
+  }
 
-    idToken(tenant: Tenant, claims: { sub: string; clientId: string; nonce?: string | null; profile: Record<string, unknown> }): Promise<string> {
-      const payload: JWTPayload = { ...claims.profile, sub: claims.sub, aud: claims.clientId };
-      if (claims.nonce) payload.nonce = claims.nonce;
-      return sign(tenant, payload, TOKEN_LIFETIMES.idToken);
+  function idToken(tenant: Tenant, claims: IdTokenClaims, signingKey?: () => Promise<SigningKey>): Promise<string> {
+    const payload: JWTPayload = { ...claims.profile, sub: claims.sub, aud: claims.clientId };
+    if (claims.nonce) payload.nonce = claims.nonce;
+    return sign(tenant, payload, TOKEN_LIFETIMES.idToken, signingKey);
+  }
+
+  return {
+    accessToken: (tenant: Tenant, claims: AccessTokenClaims) => accessToken(tenant, claims),
+    idToken: (tenant: Tenant, claims: IdTokenClaims) => idToken(tenant, claims),
+
+    /**
+     * A signer for the tokens of one response (access token and id_token): the tenant's current key is read once,
+     * on first use, and only for this response, so a rotation is seen by the next request as before.
+     */
+    signer(tenant: Tenant) {
+      let key: Promise<SigningKey> | undefined;
+      const signingKey = () => (key ??= signingKeys.signingKey(tenant.id));
+      return {
+        accessToken: (claims: AccessTokenClaims) => accessToken(tenant, claims, signingKey),
+        idToken: (claims: IdTokenClaims) => idToken(tenant, claims, signingKey),
+      };
     },
 
     /**

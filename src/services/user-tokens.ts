@@ -73,7 +73,8 @@ export function createUserTokens({ store, clock, random }: ServiceDeps, { tokens
     const { scopes } = options;
     const api = options.audience === mfaAudience(tenant) ? mfaAudience(tenant) : undefined;
     const audience = api ? (scopes.includes('openid') ? [api, userinfoAudience(tenant)] : api) : userinfoAudience(tenant);
-    const access = await tokens.accessToken(tenant, {
+    const signer = tokens.signer(tenant);
+    const access = await signer.accessToken({
       sub: user.user_id,
       audience,
       scope: scopes,
@@ -85,7 +86,7 @@ export function createUserTokens({ store, clock, random }: ServiceDeps, { tokens
     const set: TokenSet = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn };
     if (scopes.length > 0) set.scope = scopes.join(' ');
     if (scopes.includes('openid')) {
-      set.id_token = await tokens.idToken(tenant, { sub: user.user_id, clientId: client.client_id, nonce: options.nonce ?? null, profile: profileClaims(user, scopes) });
+      set.id_token = await signer.idToken({ sub: user.user_id, clientId: client.client_id, nonce: options.nonce ?? null, profile: profileClaims(user, scopes) });
     }
     const refreshToken = options.refreshToken !== false && scopes.includes('offline_access') ? newId.opaqueToken(random) : undefined;
     if (refreshToken !== undefined) set.refresh_token = refreshToken;

@@ -277,9 +277,9 @@ export function createUsers({ store, clock, random }: ServiceDeps) {
     async verifyPassword(tenant: Tenant, identifier: string, password: string, realm = DEFAULT_CONNECTION): Promise<
       { outcome: 'ok'; user: UserWithConnection } | { outcome: 'no_user' | 'wrong_password' | 'no_connection' }
     > {
-      const connection = await store.connections.findByName(tenant.id, realm);
-      if (!connection) return { outcome: 'no_connection' };
-      const user = await store.users.findForLogin(tenant.id, connection.id, identifier);
+      const found = await store.users.findForLoginByConnectionName(tenant.id, realm, identifier);
+      if (!found) return { outcome: 'no_connection' };
+      const { user } = found;
       if (!user || user.password_hash === null) {
         await burnPasswordCheck(password);
         return { outcome: 'no_user' };

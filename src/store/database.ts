@@ -5,7 +5,8 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/load.js';
 import { migrationProvider } from './migrations/index.js';
-import { failingAsUnavailable } from './unavailable.js';
+import { cachingStatements } from './statement-cache.js';
+import { failingAsUnavailable, type StatementObserver } from './unavailable.js';
 import type { Database } from './schema.js';
 
 export type Dialect = DatabaseConfig['dialect'];
@@ -22,6 +23,10 @@ export interface DatabaseHandle {
 export interface OpenDatabaseOptions {
   /** PostgreSQL only: the schema to use (tests isolate runs with a schema each). Created if missing. */
   schema?: string;
+  /** Told every statement sent (tests count the statements of a request). */
+  observe?: StatementObserver;
+  /** SQLite only: reuse prepared statements (store/statement-cache.ts). Default on; off to measure what it saves. */
+  statementCache?: boolean;
 }
 
 export async function openDatabase(config: DatabaseConfig, options: OpenDatabaseOptions = {}): Promise<DatabaseHandle> {
@@ -33,7 +38,7 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: failingAsUnavailable(new SqliteDialect({ database: sqlite })) });
+    const db = new Kysely<Database>({ dialect: failingAsUnavailable(new SqliteDialect({ database: options.statementCache === false ? sqlite : cachingStatements(sqlite) }), options.observe) });
     return { db, dialect: 'sqlite', destroy: () => db.destroy() };
   }
 
@@ -63,7 +68,7 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
   // connection, which is how a restarted server is picked up without restarting Guardline.
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
-  const db = new Kysely<Database>({ dialect: failingAsUnavailable(new PostgresDialect({ pool })) });
+  const db = new Kysely<Database>({ dialect: failingAsUnavailable(new PostgresDialect({ pool }), options.observe) });
   return { db, dialect: 'postgres', destroy: () => db.destroy() };
 }
 

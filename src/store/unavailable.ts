@@ -40,16 +40,22 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
  * wrapping it here turns a connection failure into `DependencyUnavailableError('database')` in one place. Services
  * then see one typed error they can undo on, and each surface answers 503 without knowing any driver's codes.
  */
-export function failingAsUnavailable(dialect: Dialect): Dialect {
+export function failingAsUnavailable(dialect: Dialect, observe?: StatementObserver): Dialect {
   return {
     createAdapter: () => dialect.createAdapter(),
     createIntrospector: (db) => dialect.createIntrospector(db),
     createQueryCompiler: () => dialect.createQueryCompiler(),
-    createDriver: () => wrapDriver(dialect.createDriver()),
+    createDriver: () => wrapDriver(dialect.createDriver(), observe ?? (() => {})),
   };
 }
 
-function wrapDriver(inner: Driver): Driver {
+/**
+ * Told the SQL of every statement that reaches the database, transaction control included (`begin`, `commit`,
+ * `rollback`, savepoints): tests count the statements of a request with it, so the number cannot creep back.
+ */
+export type StatementObserver = (sql: string) => void;
+
+function wrapDriver(inner: Driver, observe: StatementObserver): Driver {
   // Kysely hands our wrapper back to the driver; the driver needs its own connection object (e.g. to release it).
   const original = new WeakMap<DatabaseConnection, DatabaseConnection>();
   const unwrap = (connection: DatabaseConnection) => original.get(connection) ?? connection;
@@ -58,20 +64,35 @@ function wrapDriver(inner: Driver): Driver {
     async acquireConnection() {
       const connection = await guarded(() => inner.acquireConnection());
       const wrapped: DatabaseConnection = {
-        executeQuery: <R>(query: Parameters<DatabaseConnection['executeQuery']>[0]): Promise<QueryResult<R>> => guarded(() => connection.executeQuery<R>(query)),
-        streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
+        executeQuery: <R>(query: Parameters<DatabaseConnection['executeQuery']>[0]): Promise<QueryResult<R>> => {
+          observe(query.sql);
+          return guarded(() => connection.executeQuery<R>(query));
+        },
+        streamQuery: (query, chunkSize) => {
+          observe(query.sql);
+          return connection.streamQuery(query, chunkSize);
+        },
       };
       original.set(wrapped, connection);
       return wrapped;
     },
-    beginTransaction: (connection, settings) => guarded(() => inner.beginTransaction(unwrap(connection), settings)),
-    commitTransaction: (connection) => guarded(() => inner.commitTransaction(unwrap(connection))),
-    rollbackTransaction: (connection) => guarded(() => inner.rollbackTransaction(unwrap(connection))),
+    beginTransaction: (connection, settings) => {
+      observe('begin');
+      return guarded(() => inner.beginTransaction(unwrap(connection), settings));
+    },
+    commitTransaction: (connection) => {
+      observe('commit');
+      return guarded(() => inner.commitTransaction(unwrap(connection)));
+    },
+    rollbackTransaction: (connection) => {
+      observe('rollback');
+      return guarded(() => inner.rollbackTransaction(unwrap(connection)));
+    },
     releaseConnection: (connection) => inner.releaseConnection(unwrap(connection)),
     destroy: () => inner.destroy(),
   };
-  if (inner.savepoint) driver.savepoint = (c, name, compile) => guarded(() => inner.savepoint!(unwrap(c), name, compile));
-  if (inner.rollbackToSavepoint) driver.rollbackToSavepoint = (c, name, compile) => guarded(() => inner.rollbackToSavepoint!(unwrap(c), name, compile));
-  if (inner.releaseSavepoint) driver.releaseSavepoint = (c, name, compile) => guarded(() => inner.releaseSavepoint!(unwrap(c), name, compile));
+  if (inner.savepoint) driver.savepoint = (c, name, compile) => (observe(`savepoint ${name}`), guarded(() => inner.savepoint!(unwrap(c), name, compile)));
+  if (inner.rollbackToSavepoint) driver.rollbackToSavepoint = (c, name, compile) => (observe(`rollback to ${name}`), guarded(() => inner.rollbackToSavepoint!(unwrap(c), name, compile)));
+  if (inner.releaseSavepoint) driver.releaseSavepoint = (c, name, compile) => (observe(`release ${name}`), guarded(() => inner.releaseSavepoint!(unwrap(c), name, compile)));
   return driver;
 }

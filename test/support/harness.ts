@@ -10,6 +10,7 @@ import { buildServices, type Services } from '../../src/services/index.js';
 import type { Tenant } from '../../src/services/tenants.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle, type Dialect } from '../../src/store/database.js';
 import { createStore } from '../../src/store/store.js';
+import type { StatementObserver } from '../../src/store/unavailable.js';
 import { TEST_POSTGRES_URL, TEST_REDIS_URL } from './services.js';
 import type { BuiltinSmsUpstream } from '../../src/config/load.js';
 import { createMemoryLimiter, createRedisLimiter, createSqlLimiter, type RateLimiter } from '../../src/limits/index.js';
@@ -50,15 +51,18 @@ export interface TestContextOptions {
   postgresUrl?: string;
   /** A real upstream for the built-in SMS provider (a loopback fake of Twilio in tests). */
   builtinSmsUpstream?: BuiltinSmsUpstream;
+  /** Told every SQL statement the context's database runs (tests/store/statements.test.ts counts them). */
+  observeStatements?: StatementObserver;
 }
 
 /** A migrated database of its own: SQLite in memory, or a fresh PostgreSQL schema that `drop` removes again. */
-export async function openTestDatabase(dialect: Dialect, postgresUrl = TEST_POSTGRES_URL): Promise<{ handle: DatabaseHandle; drop(): Promise<void> }> {
+export async function openTestDatabase(dialect: Dialect, postgresUrl = TEST_POSTGRES_URL, observe?: StatementObserver): Promise<{ handle: DatabaseHandle; drop(): Promise<void> }> {
   const schema = `gl_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const observing = observe ? { observe } : {};
   const handle =
     dialect === 'sqlite'
-      ? await openDatabase({ dialect: 'sqlite', file: ':memory:' })
-      : await openDatabase({ dialect: 'postgres', url: postgresUrl }, { schema });
+      ? await openDatabase({ dialect: 'sqlite', file: ':memory:' }, observing)
+      : await openDatabase({ dialect: 'postgres', url: postgresUrl }, { schema, ...observing });
   await migrateToLatest(handle);
   return {
     handle,
@@ -75,7 +79,7 @@ export async function openTestDatabase(dialect: Dialect, postgresUrl = TEST_POST
 }
 
 export async function createTestContext(dialect: Dialect, options: TestContextOptions = {}): Promise<TestContext> {
-  const { handle, drop } = await openTestDatabase(dialect, options.postgresUrl);
+  const { handle, drop } = await openTestDatabase(dialect, options.postgresUrl, options.observeStatements);
   const clock = options.clock ?? new ManualClock(new Date());
   const limiter =
     options.limiter === 'redis'

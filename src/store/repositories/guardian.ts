@@ -16,6 +16,29 @@ export function guardianRepository(db: Kysely<Database>) {
         .execute();
     },
 
+    /**
+     * The settings row (undefined when not created yet) and the names of the enabled factors, in one statement:
+     * every MFA request needs both.
+     */
+    async findSettingsAndEnabledFactors(tenantId: string): Promise<{ settings: GuardianSettingsRow | undefined; enabledFactors: string[] }> {
+      const rows = await db
+        .selectFrom('tenants')
+        .leftJoin('guardian_settings', 'guardian_settings.tenant_id', 'tenants.id')
+        .leftJoin('guardian_factors', (join) => join.onRef('guardian_factors.tenant_id', '=', 'tenants.id').on('guardian_factors.enabled', '=', 1))
+        .selectAll('guardian_settings')
+        .select('guardian_factors.name as enabled_factor')
+        .where('tenants.id', '=', tenantId)
+        .orderBy('guardian_factors.name')
+        .execute();
+      const first = rows[0];
+      let settings: GuardianSettingsRow | undefined;
+      if (first && first.tenant_id !== null) {
+        const { enabled_factor: _, ...row } = first;
+        settings = row as GuardianSettingsRow;
+      }
+      return { settings, enabledFactors: rows.flatMap((r) => (r.enabled_factor === null ? [] : [r.enabled_factor])) };
+    },
+
     findSettings: (tenantId: string) =>
       db.selectFrom('guardian_settings').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst(),
 

@@ -22,6 +22,8 @@ export function logRepository(db: Kysely<Database>) {
   };
   return {
     insert: (row: LogRow) => db.insertInto('logs').values(row).execute(),
+    /** Several entries in one statement (the events of one operation). */
+    insertMany: (rows: LogRow[]) => db.insertInto('logs').values(rows).execute(),
     find: (tenantId: string, logId: string) =>
       db.selectFrom('logs').selectAll().where('tenant_id', '=', tenantId).where('log_id', '=', logId).executeTakeFirst(),
     list: (tenantId: string, filter: LogFilter, page: { offset: number; limit: number; order: 'asc' | 'desc' }) =>

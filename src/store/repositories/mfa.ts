@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, MfaChallengesTable, MfaTransactionsTable } from '../schema.js';
+import type { UserWithConnection } from './users.js';
 
 export type MfaTransactionRow = Selectable<MfaTransactionsTable>;
 export type MfaChallengeRow = Selectable<MfaChallengesTable>;
@@ -10,6 +11,50 @@ export function mfaRepository(db: Kysely<Database>) {
     insertTransaction: (row: MfaTransactionRow) => db.insertInto('mfa_transactions').values(row).execute(),
     findTransactionByTokenHash: (tenantId: string, tokenHash: string) =>
       db.selectFrom('mfa_transactions').selectAll().where('tenant_id', '=', tenantId).where('token_hash', '=', tokenHash).executeTakeFirst(),
+    /**
+     * The transaction of an mfa_token and its user (with the connection's name; undefined when the user is gone),
+     * in one statement: every request with an mfa_token needs both.
+     */
+    async findTransactionWithUser(tenantId: string, tokenHash: string): Promise<{ transaction: MfaTransactionRow; user: UserWithConnection | undefined } | undefined> {
+      const row = await db
+        .selectFrom('mfa_transactions')
+        .leftJoin('users', (join) => join.onRef('users.user_id', '=', 'mfa_transactions.user_id').onRef('users.tenant_id', '=', 'mfa_transactions.tenant_id'))
+        .leftJoin('connections', 'connections.id', 'users.connection_id')
+        .selectAll('users')
+        .select('connections.name as connection_name')
+        .select([
+          'mfa_transactions.id as tx_id',
+          'mfa_transactions.token_hash as tx_token_hash',
+          'mfa_transactions.first_factor as tx_first_factor',
+          'mfa_transactions.tenant_id as tx_tenant_id',
+          'mfa_transactions.client_id as tx_client_id',
+          'mfa_transactions.user_id as tx_user_id',
+          'mfa_transactions.scope as tx_scope',
+          'mfa_transactions.audience as tx_audience',
+          'mfa_transactions.created_at as tx_created_at',
+          'mfa_transactions.expires_at as tx_expires_at',
+          'mfa_transactions.completed_at as tx_completed_at',
+        ])
+        .where('mfa_transactions.tenant_id', '=', tenantId)
+        .where('mfa_transactions.token_hash', '=', tokenHash)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const { tx_id, tx_token_hash, tx_first_factor, tx_tenant_id, tx_client_id, tx_user_id, tx_scope, tx_audience, tx_created_at, tx_expires_at, tx_completed_at, ...user } = row;
+      const transaction: MfaTransactionRow = {
+        id: tx_id,
+        token_hash: tx_token_hash,
+        first_factor: tx_first_factor,
+        tenant_id: tx_tenant_id,
+        client_id: tx_client_id,
+        user_id: tx_user_id,
+        scope: tx_scope,
+        audience: tx_audience,
+        created_at: tx_created_at,
+        expires_at: tx_expires_at,
+        completed_at: tx_completed_at,
+      };
+      return { transaction, user: user.user_id === null || user.connection_name === null ? undefined : (user as UserWithConnection) };
+    },
     /** Marks the transaction used, once: of two concurrent exchanges only one gets true. */
     async completeTransaction(id: string, at: string): Promise<boolean> {
       const result = await db

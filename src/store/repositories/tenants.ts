@@ -7,6 +7,21 @@ export function tenantRepository(db: Kysely<Database>) {
   return {
     findById: (id: string) => db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst(),
     findByName: (name: string) => db.selectFrom('tenants').selectAll().where('name', '=', name).executeTakeFirst(),
+    /** The tenant named `name` and its custom domains (sorted), in one statement: every request resolves its tenant. */
+    async findByNameWithDomains(name: string): Promise<{ row: TenantRow; domains: string[] } | undefined> {
+      const rows = await db
+        .selectFrom('tenants')
+        .leftJoin('tenant_domains', 'tenant_domains.tenant_id', 'tenants.id')
+        .selectAll('tenants')
+        .select('tenant_domains.domain as custom_domain')
+        .where('tenants.name', '=', name)
+        .orderBy('tenant_domains.domain')
+        .execute();
+      const first = rows[0];
+      if (!first) return undefined;
+      const { custom_domain: _, ...row } = first;
+      return { row, domains: rows.flatMap((r) => (r.custom_domain === null ? [] : [r.custom_domain])) };
+    },
     /** The tenant mapped to any of `domains` (a host with and without its port, say). */
     async findByDomain(domains: string[]): Promise<TenantRow | undefined> {
       return db

@@ -30,12 +30,27 @@ export function userRepository(db: Kysely<Database>) {
   return {
     find: (tenantId: string, userId: string): Promise<UserWithConnection | undefined> =>
       base(tenantId).where('users.user_id', '=', userId).executeTakeFirst(),
-    /** Login lookup: by email (case-insensitive) or username, within one connection. */
-    findForLogin: (tenantId: string, connectionId: string, identifier: string): Promise<UserWithConnection | undefined> =>
-      base(tenantId)
-        .where('users.connection_id', '=', connectionId)
-        .where((eb) => eb.or([eb('users.email', '=', identifier.toLowerCase()), eb('users.username', '=', identifier)]))
-        .executeTakeFirst(),
+    /**
+     * The password login's lookup in one statement: whether connection `connectionName` exists, and the user of it
+     * with this email (case-insensitive) or username.
+     */
+    async findForLoginByConnectionName(tenantId: string, connectionName: string, identifier: string): Promise<{ user: UserWithConnection | undefined } | undefined> {
+      const row = await db
+        .selectFrom('connections')
+        .leftJoin('users', (join) =>
+          join
+            .onRef('users.connection_id', '=', 'connections.id')
+            .on('users.tenant_id', '=', tenantId)
+            .on((eb) => eb.or([eb('users.email', '=', identifier.toLowerCase()), eb('users.username', '=', identifier)])),
+        )
+        .selectAll('users')
+        .select('connections.name as connection_name')
+        .where('connections.tenant_id', '=', tenantId)
+        .where('connections.name', '=', connectionName)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      return { user: row.user_id === null ? undefined : (row as UserWithConnection) };
+    },
     list: (tenantId: string, filter: UserFilter, page: { offset: number; limit: number }): Promise<UserWithConnection[]> =>
       filtered(tenantId, filter).orderBy('users.created_at').orderBy('users.user_id').offset(page.offset).limit(page.limit).execute(),
     async count(tenantId: string, filter: UserFilter): Promise<number> {

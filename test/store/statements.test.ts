@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { PASSWORD, createClient, createUser, tokenRequest } from '../auth/helpers.js';
+import { GRANT_TYPES } from '../../src/domain/grant-types.js';
+import { challenge, enablePhoneFactor, enrollPhone, latestCode, oobExchange, US_MOBILE } from '../mfa/support.js';
+import { DIALECTS, useTestContext, type TestContext } from '../support/harness.js';
+
+/**
+ * The SQL statements of one MFA login (password grant, `POST /mfa/challenge`, mfa-oob exchange), counted at the
+ * store boundary, transaction control included. Each statement is a round trip to PostgreSQL (and a prepare and a
+ * step on SQLite), so a change that adds one shows up here and has to be argued for.
+ */
+const statements: string[] = [];
+let counting = false;
+const observeStatements = (sql: string) => {
+  if (counting) statements.push(sql);
+};
+
+async function counted<T>(work: () => Promise<T>): Promise<{ result: T; sql: string[] }> {
+  statements.length = 0;
+  counting = true;
+  try {
+    const result = await work();
+    return { result, sql: [...statements] };
+  } finally {
+    counting = false;
+  }
+}
+
+/** One login of an enrolled user, each step's statements counted. */
+async function countLogin(ctx: TestContext, confidential: boolean) {
+  const client = await createClient(ctx, {
+    grant_types: ['password', GRANT_TYPES.mfaOob, GRANT_TYPES.mfaRecoveryCode],
+    ...(confidential ? {} : { app_type: 'native', token_endpoint_auth_method: 'none' }),
+  });
+  const user = await createUser(ctx);
+  const clientAuth: Record<string, string> = confidential ? { client_id: client.client_id, client_secret: client.client_secret! } : { client_id: client.client_id };
+  const actors = { client, user, clientAuth };
+  await enrollPhone(ctx, actors as Parameters<typeof enrollPhone>[1]);
+
+  const password = await counted(() => tokenRequest(ctx, { grant_type: 'password', ...clientAuth, username: user.email, password: PASSWORD, scope: 'openid profile' }));
+  expect(password.result.statusCode).toBe(403);
+  const mfaToken = password.result.json().mfa_token as string;
+
+  const sent = await counted(() => challenge(ctx, clientAuth, mfaToken));
+  expect(sent.result.statusCode).toBe(200);
+
+  const code = await latestCode(ctx, US_MOBILE);
+  const exchange = await counted(() => oobExchange(ctx, clientAuth, mfaToken, sent.result.json().oob_code, code));
+  expect(exchange.result.statusCode).toBe(200);
+  return { password: password.sql, challenge: sent.sql, exchange: exchange.sql };
+}
+
+const counts = (login: Awaited<ReturnType<typeof countLogin>>) => ({ password: login.password.length, challenge: login.challenge.length, exchange: login.exchange.length });
+
+/**
+ * Before this was counted (issue 8, after the hardening work): SQLite public 16 / 19 / 22, confidential
+ * 18 / 21 / 24; PostgreSQL public 16 / 22 / 28, confidential 18 / 24 / 30 (password / challenge / exchange).
+ * A confidential client costs two more: its failure buckets (by client id and by IP) are read as well.
+ * On PostgreSQL every limiter take is `begin`, `set local synchronous_commit to off`, the upsert, `commit`.
+ */
+const EXPECTED = {
+  sqlite: { public: { password: 13, challenge: 16, exchange: 18 }, confidential: { password: 15, challenge: 18, exchange: 20 } },
+  postgres: { public: { password: 13, challenge: 19, exchange: 24 }, confidential: { password: 15, challenge: 21, exchange: 26 } },
+  'postgres+redis': { public: { password: 10, challenge: 13, exchange: 12 }, confidential: { password: 10, challenge: 13, exchange: 12 } },
+} as const;
+
+const CASES = [...DIALECTS.map((dialect) => ({ dialect, label: dialect, limiter: 'sql' as const })), { dialect: 'postgres' as const, label: 'postgres+redis' as const, limiter: 'redis' as const }];
+
+describe.each(CASES)('statements per MFA request ($label)', ({ dialect, label, limiter }) => {
+  const ctx = useTestContext(dialect, { observeStatements, limiter });
+
+  it.each(['public', 'confidential'] as const)('%s client: password grant, challenge and exchange run exactly the counted statements', async (kind) => {
+    await enablePhoneFactor(ctx());
+    const login = await countLogin(ctx(), kind === 'confidential');
+    if (process.env.SHOW_STATEMENTS) console.log(label, kind, JSON.stringify(process.env.SHOW_STATEMENTS === 'all' ? login : counts(login)));
+    expect(counts(login), JSON.stringify(login, null, 1)).toEqual(EXPECTED[label][kind]);
+  });
+});
