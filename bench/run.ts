@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
-import pg from 'pg';
+import { throwawayDatabase } from './support/throwaway-database.js';
 import { loadConfig } from '../src/config/load.js';
 import { hashSecret } from '../src/crypto/password.js';
 import { CLIENT_AUTH_LIMITS } from '../src/limits/index.js';
@@ -55,27 +55,6 @@ async function measurePair(
     rounds++;
   }
   return names.map((name, i) => ({ name, opsPerSec: (rounds * 1000) / spent[i]! }));
-}
-
-/**
- * A PostgreSQL URL names a server to bench on, not a database to fill: each run creates a database of its own there
- * (and drops it at the end), so runs start equal and never meet an earlier run's tenant.
- */
-async function throwawayDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `guardline_bench_${process.pid}_${Date.now()}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}"`) };
 }
 
 async function main() {

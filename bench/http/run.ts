@@ -19,7 +19,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { throwawayDatabase } from '../support/throwaway-database.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const PEER_DIR = path.join(ROOT, 'bench/peer-better-auth');
@@ -150,23 +150,11 @@ function ensurePeer(): void {
   run('npm', ['ci', '--prefix', PEER_DIR, '--no-audit', '--no-fund']);
 }
 
-async function throwawayDatabase(serverUrl: string, label: string): Promise<string> {
-  const name = `guardline_bench_${label}_${process.pid}_${Date.now()}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE "${name}"`);
-  // Dropped after the processes using it have stopped (cleanups run after the children are stopped).
-  cleanups.push(() => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
+/** A throwaway database for this run, dropped after the processes using it have stopped (cleanups run after the children). */
+async function benchDatabase(serverUrl: string, label: string): Promise<string> {
+  const database = await throwawayDatabase(serverUrl, label);
+  cleanups.push(database.drop);
+  return database.url;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -343,7 +331,7 @@ async function startGuardline(mode: string, dir: string): Promise<{ url: string;
     GUARDLINE_BOOTSTRAP_CLIENT_SECRET: clientSecret,
   };
   if (mode === 'postgres') {
-    env.GUARDLINE_DATABASE_URL = await throwawayDatabase(PG_SERVER, 'guardline');
+    env.GUARDLINE_DATABASE_URL = await benchDatabase(PG_SERVER, 'guardline');
     env.GUARDLINE_REDIS_URL = REDIS_URL;
     // A PostgreSQL database is migrated by the operator, not by `start` (several nodes may start at once).
     const migrated = spawnSync(process.execPath, ['bin/guardline.js', 'migrate'], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
@@ -497,7 +485,7 @@ async function benchGuardline(mode: string, g: { url: string; pid: number; host:
 
 async function benchPeer(mode: string, dir: string): Promise<void> {
   const port = await freePort();
-  const database = mode === 'postgres' ? await throwawayDatabase(PG_SERVER, 'peer') : path.join(dir, 'peer.db');
+  const database = mode === 'postgres' ? await benchDatabase(PG_SERVER, 'peer') : path.join(dir, 'peer.db');
   const peer = await startNode('peer', [path.join(PEER_DIR, 'server.mjs')], { PEER_PORT: String(port), PEER_DATABASE: database, NODE_ENV: 'production' }, /peer listening/, PEER_DIR);
   const url = `http://127.0.0.1:${port}`;
   const target = { url, pid: peer.pid };
