@@ -28,7 +28,22 @@ export interface GuardlineConfig {
   trustProxy: boolean | string;
   /** A real SMS upstream for the built-in provider; undefined = dev inbox only. */
   builtinSmsUpstream: BuiltinSmsUpstream | undefined;
+  /**
+   * Provider API base URLs set in the configuration, by setting name (`GUARDLINE_TWILIO_BASE_URL`, …), without a
+   * trailing slash; a provider whose setting is absent uses its definition's default (delivery/registry.ts).
+   */
+  providerBaseUrls: Record<string, string>;
+  delivery: DeliveryConfig;
 }
+
+export interface DeliveryConfig {
+  /** One send's time budget across the whole provider chain. */
+  budgetMs: number;
+  /** Sends in flight per provider configuration on one node. */
+  concurrency: number;
+}
+
+export const DELIVERY_DEFAULTS: DeliveryConfig = { budgetMs: 5_000, concurrency: 20 };
 
 export interface BuiltinSmsUpstream {
   accountSid: string;
@@ -203,6 +218,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     problems.push('GUARDLINE_BUILTIN_SMS_TWILIO_ACCOUNT_SID, GUARDLINE_BUILTIN_SMS_TWILIO_AUTH_TOKEN and GUARDLINE_BUILTIN_SMS_TWILIO_FROM must be set together (GUARDLINE_BUILTIN_SMS_TWILIO_API_URL only with them)');
   }
 
+  const providerBaseUrls: Record<string, string> = {};
+  for (const { env: name } of CONFIG_OPTIONS) {
+    if (!name.endsWith('_BASE_URL')) continue;
+    const value = get(name);
+    if (value === undefined) continue;
+    if (!/^https?:\/\/[^/?#]+\/?$/.test(value)) problems.push(`${name}: an http(s) origin without a path, e.g. https://api.example.com`);
+    else providerBaseUrls[name] = value.replace(/\/$/, '');
+  }
+  const integer = (name: ConfigVariable, fallback: number, min: number, max: number): number => {
+    const text = get(name);
+    if (text === undefined) return fallback;
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < min || value > max) {
+      problems.push(`${name}: "${text}" must be an integer from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
+  };
+  const delivery: DeliveryConfig = {
+    budgetMs: integer('GUARDLINE_DELIVERY_BUDGET_MS', DELIVERY_DEFAULTS.budgetMs, 100, 60_000),
+    concurrency: integer('GUARDLINE_DELIVERY_CONCURRENCY', DELIVERY_DEFAULTS.concurrency, 1, 1000),
+  };
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     database,
@@ -220,5 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel,
     trustProxy,
     builtinSmsUpstream,
+    providerBaseUrls,
+    delivery,
   };
 }

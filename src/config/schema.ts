@@ -98,6 +98,23 @@ export const CONFIG_OPTIONS = [
     defaultText: '`https://api.twilio.com`',
   },
   {
+    env: 'GUARDLINE_TWILIO_BASE_URL',
+    description: 'Base URL of the Twilio REST API for tenants whose delivery chain uses Twilio (a regional edge, an egress proxy, or a test double). An http(s) origin without a path.',
+    defaultText: '`https://api.twilio.com`',
+  },
+  {
+    env: 'GUARDLINE_DELIVERY_BUDGET_MS',
+    description:
+      "Time budget of one send across the tenant's whole provider chain, in milliseconds (100–60000). Each provider's request is aborted when the budget runs out; a transient failure moves on to the next provider only while budget is left.",
+    defaultText: '`5000`',
+  },
+  {
+    env: 'GUARDLINE_DELIVERY_CONCURRENCY',
+    description:
+      'Sends in flight at once per provider configuration on one node (1–1000). A further send to the same provider configuration is refused at once (and fails over) instead of queueing, so a slow provider of one tenant never holds up other requests.',
+    defaultText: '`20`',
+  },
+  {
     env: 'GUARDLINE_CONFIG_FILE',
     description:
       'Optional JSON file whose keys are the variable names above. Environment variables win over the file.',

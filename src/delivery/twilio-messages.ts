@@ -11,6 +11,8 @@ export interface TwilioSmsRequest {
   to: string;
   body: string;
   timeoutMs?: number;
+  /** Aborts the request (the delivery service's time budget). */
+  signal?: AbortSignal;
 }
 
 export type TwilioSmsResult =
@@ -31,7 +33,7 @@ export async function sendTwilioSms(request: TwilioSmsRequest): Promise<TwilioSm
         accept: 'application/json',
       },
       body: form.toString(),
-      signal: AbortSignal.timeout(request.timeoutMs ?? 10_000),
+      signal: request.signal ? AbortSignal.any([request.signal, AbortSignal.timeout(request.timeoutMs ?? 10_000)]) : AbortSignal.timeout(request.timeoutMs ?? 10_000),
     });
   } catch (err) {
     return { ok: false, reachable: false, status: undefined, code: undefined, message: `Twilio unreachable: ${(err as Error).message}` };

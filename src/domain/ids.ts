@@ -26,6 +26,8 @@ export const newId = {
   signingKey: (r: RandomSource) => randomString(r, 22),
   opaqueToken: (r: RandomSource) => r.bytes(32).toString('base64url'),
   userBlock: (r: RandomSource) => `ubl_${randomString(r, 16)}`,
+  /** Auth0's phone provider ids look like `pro_XXXXXXXXXXXXXXXX`. */
+  phoneProvider: (r: RandomSource) => `pro_${randomString(r, 16)}`,
 };
 
 /**

@@ -8,7 +8,7 @@ import { createSqlLimiter } from './sql.js';
 
 export type { BucketRule, RateLimiter, TakeResult } from './limiter.js';
 export { PHONE_LIMITS } from './rules.js';
-export { CLIENT_AUTH_LIMITS } from './rules.js';
+export { CLIENT_AUTH_LIMITS, DELIVERY_LIMITS } from './rules.js';
 export { createMemoryLimiter, type MemoryLimiter } from './memory.js';
 export { createRedisLimiter } from './redis.js';
 export { createSqlLimiter } from './sql.js';

@@ -11,6 +11,15 @@ export const PHONE_LIMITS = {
 } as const satisfies Record<string, BucketRule>;
 
 /**
+ * The delivery chain's circuit breaker (delivery/circuit-breaker.ts): each transient failure of a provider
+ * configuration takes a token; once 5 are gone the configuration is skipped. One token comes back every 30 s, which
+ * lets one send probe the provider again (half-open): a success fills the bucket, a failure empties it again.
+ */
+export const DELIVERY_LIMITS = {
+  providerFailures: { name: 'provider_failures', burst: 5, refillEveryMs: 30_000 },
+} as const satisfies Record<string, BucketRule>;
+
+/**
  * Failed client authentications (wrong or missing `client_secret`, unknown `client_id`) on `/oauth/token` and
  * `/mfa/challenge`, keyed by tenant and IP and by tenant and the client id as presented (known or not, so the
  * limit does not tell which ids exist). Only failures take tokens; services/client-authentication.ts says in which order.

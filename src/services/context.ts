@@ -1,5 +1,6 @@
 import type { GuardlineConfig } from '../config/load.js';
 import type { SecretBox } from '../crypto/secret-box.js';
+import type { ProviderDefinition } from '../delivery/kit.js';
 import type { Clock, RandomSource } from '../domain/clock.js';
 import type { RateLimiter } from '../limits/index.js';
 import type { Store } from '../store/store.js';
@@ -12,7 +13,16 @@ export interface ServiceDeps {
   secretBox: SecretBox;
   /** Token buckets: in the database by default, in Redis with `GUARDLINE_REDIS_URL` (limits/index.ts). */
   limiter: RateLimiter;
-  config: Pick<GuardlineConfig, 'publicUrl' | 'baseDomain' | 'defaultTenant' | 'builtinSmsUpstream'>;
+  config: Pick<GuardlineConfig, 'publicUrl' | 'baseDomain' | 'defaultTenant' | 'builtinSmsUpstream'> &
+    /** Defaults: no base URL overrides, DELIVERY_DEFAULTS (config/load.ts). */
+    Partial<Pick<GuardlineConfig, 'providerBaseUrls' | 'delivery'>>;
+  /**
+   * Provider definitions besides the shipped ones (delivery/registry.ts lists those): tests inject loopback fakes
+   * here; production passes none.
+   */
+  extraProviders?: readonly ProviderDefinition[];
+  /** What providers fetch with (tests may wrap it); default: the global fetch. */
+  fetch?: typeof fetch;
 }
 
 /** Facts about the HTTP request that the event log records. */

@@ -44,17 +44,10 @@ export interface GuardianSettings {
   templates: Record<MessagePurpose, string | null>;
   otpLength: number;
   otpLifetimeSeconds: number;
-  twilio: { sid: string | null; from: string | null; messagingServiceSid: string | null; authTokenSealed: string | null };
   testNumbers: TestNumber[];
   builtinMessagesSent: number;
-}
-
-/** What the Twilio endpoints return: the auth token never leaves in full (a deliberate difference from Auth0). */
-export interface TwilioSettingsView {
-  sid: string | null;
-  from: string | null;
-  messaging_service_sid: string | null;
-  auth_token: string | null;
+  /** When no provider could send an SMS, send the code by voice (where voice is enabled). */
+  voiceFallback: boolean;
 }
 
 function toSettings(row: GuardianSettingsRow): GuardianSettings {
@@ -65,16 +58,26 @@ function toSettings(row: GuardianSettingsRow): GuardianSettings {
     templates: { enrollment: row.enrollment_template, verification: row.verification_template },
     otpLength: row.otp_length,
     otpLifetimeSeconds: row.otp_lifetime_seconds,
-    twilio: { sid: row.twilio_sid, from: row.twilio_from, messagingServiceSid: row.twilio_messaging_service_sid, authTokenSealed: row.twilio_auth_token_sealed },
     testNumbers: JSON.parse(row.test_numbers) as TestNumber[],
     builtinMessagesSent: row.builtin_messages_sent,
+    voiceFallback: row.phone_voice_fallback === 1,
   };
 }
 
 /** Shows the last four characters of a secret and nothing else. */
 export const maskSecret = (secret: string): string => (secret.length <= 8 ? '****' : `****${secret.slice(-4)}`);
 
-export function createGuardian({ store, clock, secretBox }: ServiceDeps, { events }: { events: EventLog }) {
+export function createGuardian(
+  { store, clock }: ServiceDeps,
+  {
+    events,
+    channelsProblem,
+  }: {
+    events: EventLog;
+    /** Why the tenant's configured providers cannot carry these message types (provider-configs.ts), if they cannot. */
+    channelsProblem?: (tenant: Tenant, channels: readonly PhoneMessageType[]) => Promise<string | undefined>;
+  },
+) {
   const nowIso = () => clock.now().toISOString();
 
   function defaults(tenantId: string): GuardianSettingsRow {
@@ -93,6 +96,7 @@ export function createGuardian({ store, clock, secretBox }: ServiceDeps, { event
       twilio_auth_token_sealed: null,
       test_numbers: '[]',
       builtin_messages_sent: 0,
+      phone_voice_fallback: 0,
       updated_at: nowIso(),
     };
   }
@@ -118,11 +122,6 @@ export function createGuardian({ store, clock, secretBox }: ServiceDeps, { event
       await tx.guardian.updateSettings(tenant.id, { ...patch, updated_at: nowIso() });
       await events.record(tenant.id, { type: 'gd_tenant_update', description: `Guardian tenant update: ${setting}`, details: { setting, ...details } }, context, tx);
     });
-  }
-
-  function twilioView(settings: GuardianSettings): TwilioSettingsView {
-    const { sid, from, messagingServiceSid, authTokenSealed } = settings.twilio;
-    return { sid, from, messaging_service_sid: messagingServiceSid, auth_token: authTokenSealed === null ? null : maskSecret(secretBox.open(authTokenSealed)) };
   }
 
   return {
@@ -167,6 +166,8 @@ export function createGuardian({ store, clock, secretBox }: ServiceDeps, { event
     async setMessageTypes(tenant: Tenant, types: PhoneMessageType[], context: RequestContext): Promise<PhoneMessageType[]> {
       const unique = PHONE_MESSAGE_TYPES.filter((t) => types.includes(t));
       if (unique.length === 0) throw new ValidationError('message_types must contain "sms", "voice" or both');
+      const problem = channelsProblem && (await channelsProblem(tenant, unique));
+      if (problem) throw new ValidationError(problem);
       await update(tenant, 'phone/message-types', { phone_message_types: JSON.stringify(unique) }, { message_types: unique }, context);
       return unique;
     },
@@ -174,36 +175,6 @@ export function createGuardian({ store, clock, secretBox }: ServiceDeps, { event
     async setProvider(tenant: Tenant, provider: PhoneProviderName, context: RequestContext): Promise<PhoneProviderName> {
       await update(tenant, 'phone/selected-provider', { phone_provider: provider }, { provider }, context);
       return provider;
-    },
-
-    twilioView,
-
-    /**
-     * Replaces the Twilio settings (Auth0's PUT semantics: a field left out becomes null). GET shows the auth token
-     * masked, so a client that sends back what it read (`****` and the last four characters, unchanged) keeps the
-     * stored token; any other masked-looking value is refused rather than stored as the token.
-     */
-    async setTwilio(
-      tenant: Tenant,
-      input: { sid?: string | null; from?: string | null; messaging_service_sid?: string | null; auth_token?: string | null },
-      context: RequestContext,
-    ): Promise<TwilioSettingsView> {
-      let sealed: string | null = null;
-      if (input.auth_token) {
-        const stored = (await current(tenant)).twilio.authTokenSealed;
-        if (stored !== null && input.auth_token === maskSecret(secretBox.open(stored))) sealed = stored;
-        else if (input.auth_token.startsWith('****')) {
-          throw new ValidationError('auth_token: send the full Twilio auth token (a masked value is accepted only unchanged from GET, to keep the stored token)');
-        } else sealed = secretBox.seal(input.auth_token);
-      }
-      const patch = {
-        twilio_sid: input.sid ?? null,
-        twilio_from: input.from ?? null,
-        twilio_messaging_service_sid: input.messaging_service_sid ?? null,
-        twilio_auth_token_sealed: sealed,
-      };
-      await update(tenant, 'phone/providers/twilio', patch, { sid: patch.twilio_sid, from: patch.twilio_from, messaging_service_sid: patch.twilio_messaging_service_sid, auth_token_set: sealed !== null }, context);
-      return twilioView(await current(tenant));
     },
 
     /** Checks both templates first, so a bad one changes nothing. `null` goes back to the per-locale defaults. */
@@ -263,6 +234,12 @@ export function createGuardian({ store, clock, secretBox }: ServiceDeps, { event
       }
       await update(tenant, 'phone/test-numbers', { test_numbers: JSON.stringify(normalised) }, { test_numbers: normalised.map((n) => maskPhoneNumber(n.phone_number)) }, context);
       return normalised;
+    },
+
+    /** Guardline extension: SMS→voice fallback (services/phone-delivery.ts). */
+    async setVoiceFallback(tenant: Tenant, enabled: boolean, context: RequestContext): Promise<boolean> {
+      await update(tenant, 'phone/voice-fallback', { phone_voice_fallback: enabled ? 1 : 0 }, { voice_fallback: enabled }, context);
+      return enabled;
     },
 
     async setPolicies(tenant: Tenant, policies: MfaPolicy[], context: RequestContext): Promise<MfaPolicy[]> {

@@ -7,6 +7,10 @@ import { createClientAuthentication } from './client-authentication.js';
 import { createClientGrants } from './client-grants.js';
 import { createClients } from './clients.js';
 import { createDevInbox } from './dev-inbox.js';
+import { createDeliveries } from './deliveries.js';
+import { createProviderConfigs } from './provider-configs.js';
+import { createDevInboxWriter } from '../delivery/dev-inbox.js';
+import { createProviderRegistry, shippedProviders } from '../delivery/registry.js';
 import { createEnrollmentTickets } from './enrollment-tickets.js';
 import { createEventLog } from './events.js';
 import { createGuardian } from './guardian.js';
@@ -28,10 +32,16 @@ export function buildServices(deps: ServiceDeps) {
   const clients = createClients(deps, { secrets: clientSecrets });
   const users = createUsers(deps);
   const clientGrants = createClientGrants(deps);
-  const guardian = createGuardian(deps, { events });
+  const registry = createProviderRegistry(
+    [...shippedProviders({ devInbox: createDevInboxWriter(deps), upstream: deps.config.builtinSmsUpstream }), ...(deps.extraProviders ?? [])],
+    deps.config.providerBaseUrls,
+  );
+  const providerConfigs = createProviderConfigs(deps, { events, registry });
+  const deliveries = createDeliveries(deps, { providerConfigs });
+  const guardian = createGuardian(deps, { events, channelsProblem: providerConfigs.channelsProblem });
   const userTokens = createUserTokens(deps, { tokens, clients });
   const authenticators = createAuthenticators(deps, { events });
-  const phoneDelivery = createPhoneDelivery(deps, { events });
+  const phoneDelivery = createPhoneDelivery(deps, { events, registry, providerConfigs, deliveries });
   const bruteForce = createBruteForce(deps, { events });
   const mfa = createMfa(deps, { users, clients, guardian, authenticators, phoneDelivery, userTokens, tokens, events });
   return {
@@ -45,6 +55,9 @@ export function buildServices(deps: ServiceDeps) {
     users,
     clientGrants,
     guardian,
+    registry,
+    providerConfigs,
+    deliveries,
     authenticators,
     phoneDelivery,
     mfa,

@@ -75,6 +75,10 @@ function sendError(err: PhoneSendError): OAuthError {
       return new OAuthError('too_many_sms_per_tenant', 'The tenant has used up the messages of the built-in phone provider. Ask its administrator to configure a delivery provider.');
     case 'voice_not_supported':
       return new OAuthError('invalid_request', err.message);
+    case 'permanent':
+      // The provider refused this number (invalid, not reachable, unsubscribed, not allowed in its country): another
+      // try would fail the same way. The provider's own words stay in the event log (they may repeat the number).
+      return new OAuthError('invalid_request', 'The code could not be delivered to this phone number. Check the number, or use another authenticator.');
     default:
       return new OAuthError('temporarily_unavailable', 'The code could not be sent. Try again later.');
   }

@@ -1,24 +1,43 @@
-import { createBuiltinProvider } from '../delivery/builtin.js';
+import { DELIVERY_DEFAULTS } from '../config/load.js';
+import { BUILTIN_MESSAGE_CAP } from '../delivery/builtin.js';
+import { createCircuitBreaker } from '../delivery/circuit-breaker.js';
+import { createSlotPool } from '../delivery/concurrency.js';
 import { createDevInboxWriter } from '../delivery/dev-inbox.js';
-import type { DeliveryFailure, PhoneProvider } from '../delivery/provider.js';
+import { BUILTIN_PROVIDER_ID, type ProviderRegistry } from '../delivery/registry.js';
 import { defaultTemplate } from '../domain/default-templates.js';
 import type { LogType } from '../domain/log-types.js';
 import { renderMessage, TemplateError, type MessageChannel, type MessagePurpose, type TemplateLocale } from '../domain/message-templates.js';
-import { maskPhoneNumber } from '../domain/phone-number.js';
+import { maskPhoneNumber, parsePhoneNumber } from '../domain/phone-number.js';
 import { DependencyUnavailableError } from '../errors/errors.js';
-import { PHONE_LIMITS } from '../limits/index.js';
-import { recordOutage, unavailableDescription } from './outage.js';
+import { DELIVERY_LIMITS, PHONE_LIMITS } from '../limits/index.js';
 import type { RequestContext, ServiceDeps } from './context.js';
-import type { EventLog } from './events.js';
-import type { GuardianSettings, PhoneProviderName } from './guardian.js';
+import type { Deliveries } from './deliveries.js';
+import { deliveredAttempt, mayHaveBeenDelivered, runChain, type ChainHop, type HopAttempt } from './delivery-chain.js';
+import type { EventLog, LogEntryInput } from './events.js';
+import type { GuardianSettings } from './guardian.js';
+import { recordOutage, unavailableDescription } from './outage.js';
+import type { ProviderConfigs } from './provider-configs.js';
 import type { Tenant } from './tenants.js';
 
 /**
  * The one path every phone message takes: the user's send bucket, test numbers, the tenant's template in the
- * caller's locale, the selected provider, and the `gd_send_*` / `limit_phone` events. Providers only deliver.
+ * caller's locale, the built-in provider's cap, the provider chain (delivery-chain.ts), the ledger rows and the
+ * `gd_send_*` / `limit_phone` events, and the optional SMS→voice fallback. Providers only deliver; every policy
+ * (limits, the cap, which providers to try) is decided here.
  */
 
-export type SendRefusal = 'too_many_messages' | DeliveryFailure['errorCode'] | 'template_error';
+export type SendRefusal =
+  | 'too_many_messages'
+  | 'too_many_sms_per_tenant'
+  | 'voice_not_supported'
+  | 'provider_not_available'
+  | 'template_error'
+  /** every provider failed transiently (or was skipped): try again later */
+  | 'transient'
+  /** the provider refused the number (invalid, unreachable, unsubscribed, geo permission): another try will not help */
+  | 'permanent'
+  /** the tenant's provider configuration is wrong: the operator must fix it */
+  | 'misconfigured';
 
 /** A message that was not sent; `reason` tells the caller which error to answer with. */
 export class PhoneSendError extends Error {
@@ -49,43 +68,128 @@ export interface CodeMessage {
   context: RequestContext;
 }
 
-/** Providers that `selected-provider` may name but that deliver in a later milestone. */
-const NOT_YET_AVAILABLE: Record<Exclude<PhoneProviderName, 'auth0'>, string> = {
-  twilio: 'Delivery through Twilio is configured but not available in this Guardline version: select the built-in provider (auth0).',
-  'phone-message-hook': 'Delivery through a phone message Action is not available in this Guardline version: select the built-in provider (auth0).',
-};
+/** What one send came to, for callers that show it (the provider `try` endpoint). */
+export interface SendReport {
+  channel: MessageChannel;
+  provider: string;
+  deliveryId: string;
+  messageId: string;
+  /** Whether the SMS failed and the code went by voice instead. */
+  fellBack: boolean;
+}
 
-export function createPhoneDelivery(deps: ServiceDeps, { events }: { events: EventLog }) {
-  const { limiter, clock } = deps;
+const PHONE_MESSAGE_HOOK_UNAVAILABLE = 'Delivery through a phone message Action is not available in this Guardline version: select the built-in provider (auth0) or configure providers.';
+
+export function createPhoneDelivery(
+  deps: ServiceDeps,
+  { events, registry, providerConfigs, deliveries }: { events: EventLog; registry: ProviderRegistry; providerConfigs: ProviderConfigs; deliveries: Deliveries },
+) {
+  const { limiter, clock, store } = deps;
   const devInbox = createDevInboxWriter(deps);
-  const builtin = createBuiltinProvider({ store: deps.store, devInbox, upstream: deps.config.builtinSmsUpstream });
-  const providers: Record<PhoneProviderName, PhoneProvider | undefined> = { auth0: builtin, twilio: undefined, 'phone-message-hook': undefined };
+  const delivery = deps.config.delivery ?? DELIVERY_DEFAULTS;
+  const breaker = createCircuitBreaker(limiter, DELIVERY_LIMITS.providerFailures);
+  const slots = createSlotPool(delivery.concurrency);
+  const chainDeps = (tenant: Tenant) => ({
+    registry,
+    fetch: deps.fetch ?? globalThis.fetch,
+    breaker,
+    slots,
+    budgetMs: delivery.budgetMs,
+    now: () => clock.now(),
+    callbackUrl: (hop: ChainHop) => (hop.providerConfigId ? `${tenant.issuer}phone/receipts/${hop.providerConfigId}` : undefined),
+  });
 
   const isTestNumber = (settings: GuardianSettings, to: string) => settings.testNumbers.some((n) => n.phone_number === to);
 
   /** Whether a code can go to `to` on `channel` at all (checked before anything is written). */
   function channelProblem(settings: GuardianSettings, channel: MessageChannel, to: string): string | undefined {
     if (!settings.messageTypes.includes(channel)) return `${channel === 'sms' ? 'SMS' : 'Voice'} messages are not enabled for this tenant.`;
-    if (channel === 'voice' && settings.provider === 'auth0' && !isTestNumber(settings, to)) {
+    if (settings.provider === BUILTIN_PROVIDER_ID && !registry.supports(BUILTIN_PROVIDER_ID, channel) && !isTestNumber(settings, to)) {
       return 'The built-in phone provider cannot place voice calls: the tenant must select twilio or phone-message-hook for voice.';
     }
     return undefined;
+  }
+
+  /** The providers to try for `channel` to `to`, in order: the built-in one, or the tenant's enabled configurations for that country. */
+  async function hopsFor(tenant: Tenant, settings: GuardianSettings, channel: MessageChannel, to: string): Promise<ChainHop[] | undefined> {
+    if (settings.provider === 'phone-message-hook') return undefined;
+    if (settings.provider === BUILTIN_PROVIDER_ID) {
+      const builtin = registry.get(BUILTIN_PROVIDER_ID);
+      return builtin ? [{ definition: builtin, config: {}, providerConfigId: undefined }] : [];
+    }
+    const parsed = parsePhoneNumber(to);
+    const country = parsed.ok ? parsed.country : undefined;
+    const configs = await providerConfigs.chain(tenant.id);
+    return configs
+      .filter((c) => c.definition.channels.includes(channel) && (c.countries === null || (country !== undefined && c.countries.includes(country))))
+      .map((c) => ({ definition: c.definition, config: c.config, providerConfigId: c.id }));
+  }
+
+  async function render(message: CodeMessage, channel: MessageChannel): Promise<string> {
+    const { settings, tenant } = message;
+    // A tenant's own template is one text for both channels; the defaults have a voice variant.
+    const source = settings.templates[message.purpose] ?? defaultTemplate(message.purpose, channel, message.locale);
+    return renderMessage({ source, channel, code: message.code, locale: message.locale, tenantFriendlyName: tenant.friendlyName });
+  }
+
+  /** Runs the chain for one channel and writes its ledger rows and one event per hop (two statements, whatever the hops). */
+  async function attempt(message: CodeMessage, channel: MessageChannel, text: string, hops: ChainHop[], sendId: string, firstAttempt: number, extraDetails: Record<string, unknown>) {
+    const { tenant, user, client, to, context } = message;
+    const attempts = await runChain(
+      hops,
+      {
+        tenant: { id: tenant.id, friendlyName: tenant.friendlyName },
+        user,
+        client,
+        request: { ip: context.ip, language: message.locale, userAgent: context.userAgent, hostname: context.hostname },
+        purpose: message.purpose,
+        channel,
+        to,
+        code: message.code,
+        text,
+        locale: message.locale,
+      },
+      chainDeps(tenant),
+    );
+    const rows = deliveries.rowsFor(tenant.id, sendId, firstAttempt, to, channel, message.purpose, attempts);
+    const who = { userId: user.id, userName: user.name, clientId: client?.id ?? null, clientName: client?.name ?? null };
+    const authenticator = { id: message.authenticatorId, type: channel, phone_number: maskPhoneNumber(to) };
+    const entries: LogEntryInput[] = attempts.map((a, index) => {
+      const row = rows[index]!;
+      const common = { authenticator, purpose: message.purpose, provider: a.hop.definition.id, provider_config_id: a.hop.providerConfigId ?? null, delivery_id: row.id, send_id: sendId, attempt: row.attempt, ...extraDetails };
+      if (a.outcome.kind === 'delivered-to-provider') {
+        return { type: channel === 'sms' ? 'gd_send_sms' : 'gd_send_voice', ...who, details: { ...common, message_id: a.outcome.messageId } };
+      }
+      const { errorCode, message: text } = a.outcome.error;
+      return { type: channel === 'sms' ? 'gd_send_sms_failure' : 'gd_send_voice_failure', description: text, ...who, details: { ...common, outcome: a.outcome.kind, provider_error: { errorCode, message: text } } };
+    });
+    if (rows.length > 0) await store.deliveries.insertMany(rows);
+    await events.recordAll(tenant.id, entries, context);
+    return { attempts, rows };
+  }
+
+  function refusalOf(attempts: readonly HopAttempt[]): { reason: SendRefusal; text: string } {
+    const last = attempts.at(-1);
+    if (!last || last.outcome.kind === 'delivered-to-provider') return { reason: 'transient', text: 'The delivery time budget ran out before any provider could be tried.' };
+    const reason: SendRefusal = last.outcome.kind === 'skipped' ? 'transient' : last.outcome.kind;
+    return { reason, text: last.outcome.error.message };
   }
 
   return {
     channelProblem,
 
     /** Sends `code` to the user's phone or throws `PhoneSendError`; every outcome leaves its event. */
-    async sendCode(message: CodeMessage): Promise<void> {
+    async sendCode(message: CodeMessage): Promise<SendReport | undefined> {
       const { tenant, settings, user, client, to, channel, context } = message;
       const who = { userId: user.id, userName: user.name, clientId: client?.id ?? null, clientName: client?.name ?? null };
       const authenticator = { id: message.authenticatorId, type: channel, phone_number: maskPhoneNumber(to) };
-
       const sent: LogType = channel === 'sms' ? 'gd_send_sms' : 'gd_send_voice';
       const failed: LogType = channel === 'sms' ? 'gd_send_sms_failure' : 'gd_send_voice_failure';
+      const sendsKey = `${tenant.id}:${user.id}`;
+
       let bucket;
       try {
-        bucket = await limiter.take(PHONE_LIMITS.sends, `${tenant.id}:${user.id}`);
+        bucket = await limiter.take(PHONE_LIMITS.sends, sendsKey);
       } catch (err) {
         // Fail closed: no count, no send. The failure event names the outage (Auth0: "a system failure").
         if (!(err instanceof DependencyUnavailableError)) throw err;
@@ -106,25 +210,19 @@ export function createPhoneDelivery(deps: ServiceDeps, { events }: { events: Eve
         throw new PhoneSendError('too_many_messages', channel, 'Too many messages sent to this user', bucket.retryAfterMs);
       }
 
-      const fail = async (reason: SendRefusal, provider: string, text: string): Promise<never> => {
-        // Nothing left Guardline, so the attempt does not count against the user's sends (a provider outage must not
-        // lock users out for hours). An unreachable upstream may have delivered after all: that one still counts.
-        if (reason !== 'provider_unreachable') await limiter.refund(PHONE_LIMITS.sends, `${tenant.id}:${user.id}`);
-        await events.record(
-          tenant.id,
-          { type: failed, description: text, ...who, details: { authenticator, purpose: message.purpose, provider, provider_error: { errorCode: reason, message: text } } },
-          context,
-        );
+      /** A policy refusal: nothing reached a provider, so the user's send is given back. */
+      const refuse = async (reason: SendRefusal, provider: string, text: string): Promise<never> => {
+        await limiter.refund(PHONE_LIMITS.sends, sendsKey);
+        await events.record(tenant.id, { type: failed, description: text, ...who, details: { authenticator, purpose: message.purpose, provider, provider_error: { errorCode: reason, message: text } } }, context);
         throw new PhoneSendError(reason, channel, text);
       };
 
       let body: string;
       try {
-        const source = settings.templates[message.purpose] ?? defaultTemplate(message.purpose, channel, message.locale);
-        body = await renderMessage({ source, channel, code: message.code, locale: message.locale, tenantFriendlyName: tenant.friendlyName });
+        body = await render(message, channel);
       } catch (err) {
         if (!(err instanceof TemplateError)) throw err;
-        return fail('template_error', settings.provider, `The ${message.purpose} template could not be rendered: ${err.message}`);
+        return refuse('template_error', settings.provider, `The ${message.purpose} template could not be rendered: ${err.message}`);
       }
 
       if (isTestNumber(settings, to)) {
@@ -132,18 +230,51 @@ export function createPhoneDelivery(deps: ServiceDeps, { events }: { events: Eve
         // cap is not touched; the rendered message is kept in the dev inbox so the text (and voice script) can be read.
         const messageId = await devInbox({ tenantId: tenant.id, to, channel, purpose: message.purpose, locale: message.locale, body });
         await events.record(tenant.id, { type: sent, description: 'Test number: kept in the dev inbox, not sent', ...who, details: { authenticator, purpose: message.purpose, provider: 'test-number', message_id: messageId } }, context);
-        return;
+        return undefined;
       }
 
-      const provider = providers[settings.provider];
-      if (!provider) return fail('provider_not_available', settings.provider, NOT_YET_AVAILABLE[settings.provider as Exclude<PhoneProviderName, 'auth0'>]);
-      const outcome = await provider.send({ tenantId: tenant.id, to, channel, purpose: message.purpose, locale: message.locale, body });
-      if (!outcome.ok) return fail(outcome.errorCode, outcome.provider, outcome.message);
-      await events.record(
-        tenant.id,
-        { type: sent, ...who, details: { authenticator, purpose: message.purpose, provider: outcome.provider, message_id: outcome.messageId } },
-        context,
-      );
+      const hops = await hopsFor(tenant, settings, channel, to);
+      if (hops === undefined) return refuse('provider_not_available', settings.provider, PHONE_MESSAGE_HOOK_UNAVAILABLE);
+      if (hops.length === 0) {
+        return channel === 'voice'
+          ? refuse('voice_not_supported', settings.provider, 'None of the configured phone providers of this tenant can place voice calls to this number.')
+          : refuse('provider_not_available', settings.provider, 'No enabled phone provider of this tenant serves this number: configure one (Management API, /api/v2/branding/phone/providers).');
+      }
+      const builtin = hops.length === 1 && hops[0]!.definition.id === BUILTIN_PROVIDER_ID;
+      if (builtin && !(await store.guardian.takeBuiltinMessage(tenant.id, BUILTIN_MESSAGE_CAP))) {
+        return refuse('too_many_sms_per_tenant', BUILTIN_PROVIDER_ID, `The built-in provider has sent its ${BUILTIN_MESSAGE_CAP} messages for this tenant: configure a delivery provider.`);
+      }
+
+      const sendId = deliveries.newSendId();
+      const first = await attempt(message, channel, body, hops, sendId, 1, {});
+      const done = deliveredAttempt(first.attempts);
+      if (done && done.outcome.kind === 'delivered-to-provider') {
+        return { channel, provider: done.hop.definition.id, deliveryId: first.rows[first.attempts.indexOf(done)]!.id, messageId: done.outcome.messageId, fellBack: false };
+      }
+      // Nothing was sent: the message does not count against the built-in cap.
+      if (builtin) await store.guardian.returnBuiltinMessage(tenant.id);
+
+      const fallback = channel === 'sms' && settings.voiceFallback && settings.messageTypes.includes('voice') ? await hopsFor(tenant, settings, 'voice', to) : undefined;
+      if (fallback && fallback.length > 0) {
+        // The voice call is a second send: it needs a token of the user's own.
+        const extra = await limiter.take(PHONE_LIMITS.sends, sendsKey).catch(() => undefined);
+        const script = extra?.allowed ? await render(message, 'voice').catch(() => undefined) : undefined;
+        if (extra?.allowed && script === undefined) await limiter.refund(PHONE_LIMITS.sends, sendsKey);
+        if (script !== undefined) {
+          const second = await attempt(message, 'voice', script, fallback, sendId, first.attempts.length + 1, { fallback_from: 'sms' });
+          const voiced = deliveredAttempt(second.attempts);
+          if (voiced && voiced.outcome.kind === 'delivered-to-provider') {
+            return { channel: 'voice', provider: voiced.hop.definition.id, deliveryId: second.rows[second.attempts.indexOf(voiced)]!.id, messageId: voiced.outcome.messageId, fellBack: true };
+          }
+          if (!mayHaveBeenDelivered(second.attempts)) await limiter.refund(PHONE_LIMITS.sends, sendsKey);
+        }
+      }
+
+      // A provider that never answered may have delivered after all: that send still counts. Otherwise nothing left
+      // Guardline, and a provider outage must not lock users out for hours.
+      if (!mayHaveBeenDelivered(first.attempts)) await limiter.refund(PHONE_LIMITS.sends, sendsKey);
+      const { reason, text } = refusalOf(first.attempts);
+      throw new PhoneSendError(reason, channel, text);
     },
   };
 }

@@ -170,6 +170,54 @@ export interface GuardianSettingsTable {
   test_numbers: string;
   /** Messages the built-in provider has accepted over the tenant's life (capped). */
   builtin_messages_sent: number;
+  /** 1 = when an SMS cannot be sent by any provider, the code is sent by voice (where voice is enabled). */
+  phone_voice_fallback: number;
+  updated_at: string;
+}
+
+/** One provider configuration of a tenant: a link of its delivery chain (services/provider-configs.ts). */
+export interface ProviderConfigsTable {
+  /** `pro_<16>` (Auth0's phone provider id shape) */
+  id: string;
+  tenant_id: string;
+  /** registry id (delivery/registry.ts) */
+  provider: string;
+  /** JSON; fields the definition marks `secret` are sealed with the instance secret key */
+  config: string;
+  enabled: number;
+  /** chain order, lowest first */
+  position: number;
+  /** JSON array of ISO 3166-1 alpha-2 codes; null = every destination */
+  countries: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The delivery ledger: one row per provider attempt (services/deliveries.ts). Never the code, the text or the full number. */
+export interface DeliveryAttemptsTable {
+  /** `dlv_<sortable>` */
+  id: string;
+  tenant_id: string;
+  send_id: string;
+  attempt: number;
+  channel: string;
+  purpose: string;
+  provider: string;
+  provider_config_id: string | null;
+  /** masked E.164 */
+  destination: string;
+  /** ISO 3166-1 alpha-2, when libphonenumber knows it */
+  country: string | null;
+  status: string;
+  /** JSON array of {status, at, source, error?} */
+  history: string;
+  provider_message_id: string | null;
+  /** JSON {class, errorCode, message} */
+  error: string | null;
+  accepted_at: string | null;
+  sent_at: string | null;
+  delivered_at: string | null;
+  created_at: string;
   updated_at: string;
 }
 
@@ -305,4 +353,6 @@ export interface Database {
   rate_limit_buckets: RateLimitBucketsTable;
   attack_protection: AttackProtectionTable;
   user_blocks: UserBlocksTable;
+  provider_configs: ProviderConfigsTable;
+  delivery_attempts: DeliveryAttemptsTable;
 }

@@ -17,6 +17,8 @@ import { tenantRepository } from './repositories/tenants.js';
 import { userRepository } from './repositories/users.js';
 import { attackProtectionRepository } from './repositories/attack-protection.js';
 import { userBlockRepository } from './repositories/user-blocks.js';
+import { deliveryRepository } from './repositories/deliveries.js';
+import { providerConfigRepository } from './repositories/provider-configs.js';
 
 function repositories(db: Kysely<Database>) {
   return {
@@ -36,6 +38,8 @@ function repositories(db: Kysely<Database>) {
     enrollmentTickets: enrollmentTicketRepository(db),
     attackProtection: attackProtectionRepository(db),
     userBlocks: userBlockRepository(db),
+    providerConfigs: providerConfigRepository(db),
+    deliveries: deliveryRepository(db),
   };
 }
 

@@ -15,8 +15,12 @@ describe.each(DIALECTS)('Management API: Twilio settings of the phone factor (%s
   const clock = new ManualClock();
   const ctx = useTestContext(dialect, { clock });
   const api = managementApi(ctx);
-  const storedRow = () =>
-    ctx().handle.db.selectFrom('guardian_settings').selectAll().where('tenant_id', '=', ctx().tenant.id).executeTakeFirstOrThrow();
+  /** The tenant's `twilio` provider configuration (issue 9 moved the settings out of guardian_settings), its config parsed. */
+  const storedRow = async () => {
+    const row = await ctx().handle.db.selectFrom('provider_configs').selectAll().where('tenant_id', '=', ctx().tenant.id).where('provider', '=', 'twilio').executeTakeFirstOrThrow();
+    const config = JSON.parse(row.config) as { auth_token?: string };
+    return { ...row, twilio_auth_token_sealed: config.auth_token ?? null };
+  };
   const get = async (path: string, options: { token?: string; host?: string } = {}) => {
     const response = await api.call('GET', path, options);
     expect(response.statusCode).toBe(200);

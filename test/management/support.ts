@@ -68,6 +68,8 @@ export async function storeSnapshot(ctx: Ctx): Promise<Record<string, unknown[]>
     enrollment_tickets: await db.selectFrom('enrollment_tickets').selectAll().orderBy('id').execute(),
     attack_protection: await db.selectFrom('attack_protection').selectAll().orderBy('tenant_id').execute(),
     user_blocks: await db.selectFrom('user_blocks').selectAll().orderBy('id').execute(),
+    provider_configs: await db.selectFrom('provider_configs').selectAll().orderBy('id').execute(),
+    delivery_attempts: await db.selectFrom('delivery_attempts').selectAll().orderBy('id').execute(),
   };
 }
 

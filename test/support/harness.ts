@@ -12,7 +12,8 @@ import { migrateToLatest, openDatabase, type DatabaseHandle, type Dialect } from
 import { createStore } from '../../src/store/store.js';
 import type { StatementObserver } from '../../src/store/unavailable.js';
 import { TEST_POSTGRES_URL, TEST_REDIS_URL } from './services.js';
-import type { BuiltinSmsUpstream } from '../../src/config/load.js';
+import { DELIVERY_DEFAULTS, type BuiltinSmsUpstream, type DeliveryConfig } from '../../src/config/load.js';
+import type { ProviderDefinition } from '../../src/delivery/kit.js';
 import { createMemoryLimiter, createRedisLimiter, createSqlLimiter, type RateLimiter } from '../../src/limits/index.js';
 
 /** Every repository and HTTP test runs once per database. */
@@ -53,6 +54,12 @@ export interface TestContextOptions {
   builtinSmsUpstream?: BuiltinSmsUpstream;
   /** Told every SQL statement the context's database runs (tests/store/statements.test.ts counts them). */
   observeStatements?: StatementObserver;
+  /** Provider definitions besides the shipped ones (loopback fakes, test/support/fakes/). */
+  providers?: readonly ProviderDefinition[];
+  /** Provider base URLs by setting name (GUARDLINE_<PROVIDER>_BASE_URL), e.g. a fake's loopback URL. */
+  providerBaseUrls?: Record<string, string>;
+  /** The delivery time budget and per-provider concurrency (default: the configuration's defaults). */
+  delivery?: Partial<DeliveryConfig>;
 }
 
 /** A migrated database of its own: SQLite in memory, or a fresh PostgreSQL schema that `drop` removes again. */
@@ -93,7 +100,15 @@ export async function createTestContext(dialect: Dialect, options: TestContextOp
     random: cryptoRandom,
     secretBox: new SecretBox(randomBytes(32)),
     limiter,
-    config: { publicUrl: PUBLIC_URL, baseDomain: PUBLIC_URL.hostname, defaultTenant: 'default', builtinSmsUpstream: options.builtinSmsUpstream },
+    config: {
+      publicUrl: PUBLIC_URL,
+      baseDomain: PUBLIC_URL.hostname,
+      defaultTenant: 'default',
+      builtinSmsUpstream: options.builtinSmsUpstream,
+      providerBaseUrls: options.providerBaseUrls ?? {},
+      delivery: { ...DELIVERY_DEFAULTS, ...options.delivery },
+    },
+    ...(options.providers ? { extraProviders: options.providers } : {}),
   });
   const boot = await bootstrap(services, { defaultTenant: 'default' });
   const app = await buildApp({ services, enforceDeclaredStatuses: true });

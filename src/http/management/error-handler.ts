@@ -14,6 +14,9 @@ const NOT_FOUND_CODES: Record<NotFoundError['entity'], ManagementErrorCode> = {
   tenant: 'inexistent_tenant',
   resource_server: 'inexistent_resource_server',
   authenticator: 'inexistent_authenticator',
+  phone_provider: 'inexistent_phone_provider',
+  phone_delivery: 'inexistent_phone_delivery',
+  phone_template: 'inexistent_phone_template',
 };
 
 const CONFLICT_CODES: Record<ConflictError['entity'], ManagementErrorCode> = {

@@ -18,7 +18,7 @@ export default function getTwilioRoutes(app: App, services: Services) {
         querystring: StrictObject({}),
         response: { 200: TwilioSettings, '4xx': ManagementErrorBody },
       },
-      handler: async (request) => services.guardian.twilioView(await services.guardian.settings(request.tenant)),
+      handler: async (request) => services.providerConfigs.twilioSettings(request.tenant),
     });
   }
 }

@@ -25,7 +25,7 @@ export default function updateTwilioRoutes(app: App, services: Services) {
         body: TwilioSettingsBody,
         response: { 200: TwilioSettings, '4xx': ManagementErrorBody },
       },
-      handler: async (request) => services.guardian.setTwilio(request.tenant, request.body, requestContext(request)),
+      handler: async (request) => services.providerConfigs.setTwilio(request.tenant, request.body, requestContext(request)),
     });
   }
 }
