@@ -43,6 +43,8 @@ export const MANAGEMENT_SCOPES = [
   // Guardline extension: the built-in phone provider's dev inbox (message bodies carry codes).
   'read:dev_inbox',
   'delete:dev_inbox',
+  // Guardline extension: the delivery ledger (masked numbers, statuses, provider errors).
+  'read:phone_deliveries',
   'read:phone_providers',
   'create:phone_providers',
   'update:phone_providers',

@@ -26,13 +26,13 @@ export interface DeliveryView {
   id: string;
   send_id: string;
   attempt: number;
-  channel: string;
-  purpose: string;
+  channel: MessageChannel;
+  purpose: MessagePurpose;
   provider: string;
   provider_config_id: string | null;
   destination: string;
   country: string | null;
-  status: string;
+  status: DeliveryStatus;
   history: HistoryEntry[];
   provider_message_id: string | null;
   error: { class: string; errorCode: string; message: string } | null;
@@ -53,13 +53,13 @@ export function toDeliveryView(row: DeliveryAttemptRow): DeliveryView {
     id: row.id,
     send_id: row.send_id,
     attempt: row.attempt,
-    channel: row.channel,
-    purpose: row.purpose,
+    channel: row.channel as MessageChannel,
+    purpose: row.purpose as MessagePurpose,
     provider: row.provider,
     provider_config_id: row.provider_config_id,
     destination: row.destination,
     country: row.country,
-    status: row.status,
+    status: row.status as DeliveryStatus,
     history: JSON.parse(row.history) as HistoryEntry[],
     provider_message_id: row.provider_message_id,
     error: row.error === null ? null : (JSON.parse(row.error) as DeliveryView['error']),

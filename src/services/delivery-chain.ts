@@ -8,8 +8,9 @@ import type { ProviderRegistry } from '../delivery/registry.js';
  * One send through an ordered chain of providers within one time budget: a `transient` outcome moves on to the next
  * provider while budget is left; `permanent` and `misconfigured` stop (another vendor would refuse the same number,
  * and bad credentials need the operator). A configuration whose circuit is open, or that already has its maximum of
- * sends in flight on this node, is skipped. Each provider call is aborted when the budget runs out, and the chain
- * never waits longer than that even for a provider that ignores its abort signal.
+ * sends in flight on this node, is skipped. A provider call that is not the last of the chain may use half of the
+ * budget left (so a dead first provider leaves the next one time); the last may use all of it. Each call is aborted
+ * at its share, and the chain never waits longer than that even for a provider that ignores its abort signal.
  */
 
 export interface ChainHop {
@@ -97,7 +98,9 @@ export async function runChain(hops: readonly ChainHop[], message: Omit<Provider
       push({ kind: 'skipped', error: { errorCode: 'busy', message: 'Skipped: this provider already has its maximum of sends in flight on this node.' } });
       continue;
     }
-    const signal = AbortSignal.timeout(Math.max(1, Math.floor(left)));
+    // A hop that is not the last may use half of what is left, so a dead first provider still leaves the next one time.
+    const isLast = hop === hops[hops.length - 1];
+    const signal = AbortSignal.timeout(Math.max(1, Math.floor(isLast ? left : left / 2)));
     const outcome = await callProvider(hop, { ...message, statusCallbackUrl: hop.definition.receipts ? deps.callbackUrl(hop) : undefined }, deps, signal, release);
     push(outcome);
     if (key && outcome.kind === 'transient') await deps.breaker.failed(key);

@@ -10,6 +10,7 @@ import challengeRoute from './mfa/challenge.js';
 import deleteAuthenticatorRoute from './mfa/delete-authenticator.js';
 import listAuthenticatorsRoute from './mfa/list-authenticators.js';
 import openidConfigurationRoute from './openid-configuration.js';
+import phoneReceiptsRoute from './phone/receipts.js';
 import tokenRoute from './token.js';
 import userinfoRoute from './userinfo.js';
 
@@ -33,5 +34,6 @@ export const authSurface: FastifyPluginAsync<SurfaceOptions> = async (instance, 
   associateRoute(app, services);
   challengeRoute(app, services);
   deleteAuthenticatorRoute(app, services);
+  phoneReceiptsRoute(app, services);
   await app.register(loginSurface, { services });
 };

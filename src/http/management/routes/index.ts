@@ -62,6 +62,8 @@ import deleteUserBlocks from './user-blocks/delete.js';
 import deleteUserBlocksForUser from './user-blocks/delete-for-user.js';
 import listUserBlocks from './user-blocks/list.js';
 import listUserBlocksForUser from './user-blocks/list-for-user.js';
+import getPhoneDelivery from './phone-deliveries/get.js';
+import listPhoneDeliveries from './phone-deliveries/list.js';
 
 export type ManagementRoute = (app: App, services: Services) => void;
 
@@ -141,4 +143,7 @@ export const MANAGEMENT_ROUTES: ManagementRoute[] = [
   deleteUserBlocks,
   listUserBlocksForUser,
   deleteUserBlocksForUser,
+  // the delivery ledger (Guardline extension)
+  listPhoneDeliveries,
+  getPhoneDelivery,
 ];
