@@ -33,6 +33,7 @@ export const ERROR_CATALOGUE = {
   authentication_method_exists: { status: 409, family: 'management' },
   too_many_entities: { status: 403, family: 'management' },
   operation_not_supported: { status: 400, family: 'management' },
+  phone_provider_error: { status: 400, family: 'management' },
   password_strength_error: { status: 400, family: 'management' },
   too_many_requests: { status: 429, family: 'management' },
   internal_error: { status: 500, family: 'management' },

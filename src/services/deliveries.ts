@@ -27,7 +27,8 @@ export interface DeliveryView {
   send_id: string;
   attempt: number;
   channel: MessageChannel;
-  purpose: MessagePurpose;
+  /** `test`: a message sent by `POST /api/v2/branding/phone/providers/{id}/try`. */
+  purpose: MessagePurpose | 'test';
   provider: string;
   provider_config_id: string | null;
   destination: string;
@@ -54,7 +55,7 @@ export function toDeliveryView(row: DeliveryAttemptRow): DeliveryView {
     send_id: row.send_id,
     attempt: row.attempt,
     channel: row.channel as MessageChannel,
-    purpose: row.purpose as MessagePurpose,
+    purpose: row.purpose as MessagePurpose | 'test',
     provider: row.provider,
     provider_config_id: row.provider_config_id,
     destination: row.destination,
@@ -78,7 +79,7 @@ export function createDeliveries({ store, clock, random }: ServiceDeps, { provid
     newSendId: () => `snd_${randomString(random, 16)}`,
 
     /** The ledger rows of one send's attempts (numbered from `firstAttempt`), for the caller to insert with its events. */
-    rowsFor(tenantId: string, sendId: string, firstAttempt: number, to: string, channel: MessageChannel, purpose: MessagePurpose, attempts: readonly HopAttempt[]): DeliveryAttemptRow[] {
+    rowsFor(tenantId: string, sendId: string, firstAttempt: number, to: string, channel: MessageChannel, purpose: MessagePurpose | 'test', attempts: readonly HopAttempt[]): DeliveryAttemptRow[] {
       const parsed = parsePhoneNumber(to);
       const country = parsed.ok ? (parsed.country ?? null) : null;
       return attempts.map((attempt, index) => {

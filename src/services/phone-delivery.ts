@@ -78,6 +78,16 @@ export interface SendReport {
   fellBack: boolean;
 }
 
+/** The text of a provider test (`POST /api/v2/branding/phone/providers/{id}/try`), in the tenant's language. */
+const TEST_MESSAGE: Record<TemplateLocale, (tenant: string) => string> = {
+  en: (tenant) => `This is a test message from ${tenant}: this phone provider works.`,
+  ja: (tenant) => `${tenant} からのテストメッセージです。この電話プロバイダーは正常に動作しています。`,
+};
+
+export type TestSendResult =
+  | { ok: true; provider: string; messageId: string; deliveryId: string }
+  | { ok: false; kind: 'transient' | 'permanent' | 'misconfigured' | 'skipped'; errorCode: string; message: string; deliveryId: string | undefined };
+
 const PHONE_MESSAGE_HOOK_UNAVAILABLE = 'Delivery through a phone message Action is not available in this Guardline version: select the built-in provider (auth0) or configure providers.';
 
 export function createPhoneDelivery(
@@ -121,7 +131,7 @@ export function createPhoneDelivery(
     const country = parsed.ok ? parsed.country : undefined;
     const configs = await providerConfigs.chain(tenant.id);
     return configs
-      .filter((c) => c.definition.channels.includes(channel) && (c.countries === null || (country !== undefined && c.countries.includes(country))))
+      .filter((c) => c.channels.includes(channel) && (c.countries === null || (country !== undefined && c.countries.includes(country))))
       .map((c) => ({ definition: c.definition, config: c.config, providerConfigId: c.id }));
   }
 
@@ -177,6 +187,37 @@ export function createPhoneDelivery(
 
   return {
     channelProblem,
+
+    /**
+     * Sends a test message through one provider configuration on the real path (registry, runtime, budget, circuit,
+     * concurrency, ledger, events), without a user: no send bucket, no code. For the provider `try` endpoint.
+     */
+    async sendTest(tenant: Tenant, providerConfigId: string, to: string, channel: MessageChannel, context: RequestContext): Promise<TestSendResult | undefined> {
+      const config = await providerConfigs.openById(providerConfigId);
+      if (!config || config.tenantId !== tenant.id) return undefined;
+      if (!config.channels.includes(channel)) return { ok: false, kind: 'misconfigured', errorCode: 'channel_not_supported', message: `This provider configuration does not carry ${channel === 'sms' ? 'SMS' : 'voice calls'}.`, deliveryId: undefined };
+      const locale = tenant.defaultLocale;
+      const text = TEST_MESSAGE[locale](tenant.friendlyName);
+      const hop: ChainHop = { definition: config.definition, config: config.config, providerConfigId: config.id };
+      const attempts = await runChain(
+        [hop],
+        { tenant: { id: tenant.id, friendlyName: tenant.friendlyName }, user: { id: '', name: '' }, client: undefined, request: { ip: context.ip, language: locale, userAgent: context.userAgent, hostname: context.hostname }, purpose: 'verification', channel, to, code: '', text, locale },
+        chainDeps(tenant),
+      );
+      const rows = deliveries.rowsFor(tenant.id, deliveries.newSendId(), 1, to, channel, 'test', attempts);
+      const entries: LogEntryInput[] = attempts.map((a, index) => {
+        const common = { purpose: 'test', provider: a.hop.definition.id, provider_config_id: config.id, delivery_id: rows[index]!.id, destination: maskPhoneNumber(to) };
+        return a.outcome.kind === 'delivered-to-provider'
+          ? { type: channel === 'sms' ? 'gd_send_sms' : 'gd_send_voice', description: 'Provider test message sent', details: { ...common, message_id: a.outcome.messageId } }
+          : { type: channel === 'sms' ? 'gd_send_sms_failure' : 'gd_send_voice_failure', description: a.outcome.error.message, details: { ...common, outcome: a.outcome.kind, provider_error: { errorCode: a.outcome.error.errorCode, message: a.outcome.error.message } } };
+      });
+      if (rows.length > 0) await store.deliveries.insertMany(rows);
+      await events.recordAll(tenant.id, entries, context);
+      const last = attempts.at(-1);
+      if (last?.outcome.kind === 'delivered-to-provider') return { ok: true, provider: last.hop.definition.id, messageId: last.outcome.messageId, deliveryId: rows.at(-1)!.id };
+      if (!last) return { ok: false, kind: 'transient', errorCode: 'timeout', message: 'The delivery time budget ran out.', deliveryId: undefined };
+      return { ok: false, kind: last.outcome.kind, errorCode: last.outcome.error.errorCode, message: last.outcome.error.message, deliveryId: rows.at(-1)!.id };
+    },
 
     /** Sends `code` to the user's phone or throws `PhoneSendError`; every outcome leaves its event. */
     async sendCode(message: CodeMessage): Promise<SendReport | undefined> {

@@ -26,6 +26,8 @@ export interface ProviderConfig {
   enabled: boolean;
   position: number;
   countries: string[] | null;
+  /** The channels this configuration carries (its own restriction, within its provider's). */
+  channels: MessageChannel[];
 }
 
 /** What the APIs show: secrets masked. */
@@ -36,6 +38,7 @@ export interface ProviderConfigView {
   enabled: boolean;
   position: number;
   countries: string[] | null;
+  channels: MessageChannel[];
   created_at: string;
   updated_at: string;
 }
@@ -46,6 +49,8 @@ export interface ProviderConfigInput {
   enabled?: boolean;
   position?: number;
   countries?: string[] | null;
+  /** null = every channel the provider supports */
+  channels?: MessageChannel[] | null;
 }
 
 export type ProviderConfigPatch = Partial<Omit<ProviderConfigInput, 'provider'>>;
@@ -96,6 +101,20 @@ export function createProviderConfigs({ store, clock, random, secretBox }: Servi
     return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, secrets.has(k) && typeof v === 'string' ? maskSecret(v) : v]));
   }
 
+  const channelsOf = (row: ProviderConfigRow): MessageChannel[] => {
+    const supported = registry.get(row.provider)?.channels ?? [];
+    const own = row.channels === null ? null : (JSON.parse(row.channels) as MessageChannel[]);
+    return supported.filter((c) => own === null || own.includes(c));
+  };
+
+  function checkChannels(definition: ProviderDefinition, channels: MessageChannel[] | null | undefined): MessageChannel[] | null {
+    if (channels === undefined || channels === null) return null;
+    const unsupported = channels.find((c) => !definition.channels.includes(c));
+    if (unsupported) throw new ValidationError(`${definition.id} cannot carry ${unsupported === 'sms' ? 'SMS' : 'voice calls'}`);
+    if (channels.length === 0) throw new ValidationError('at least one delivery method is required');
+    return [...new Set(channels)];
+  }
+
   const view = (row: ProviderConfigRow): ProviderConfigView => ({
     id: row.id,
     provider: row.provider,
@@ -103,6 +122,7 @@ export function createProviderConfigs({ store, clock, random, secretBox }: Servi
     enabled: row.enabled === 1,
     position: row.position,
     countries: row.countries === null ? null : (JSON.parse(row.countries) as string[]),
+    channels: channelsOf(row),
     created_at: row.created_at,
     updated_at: row.updated_at,
   });
@@ -182,7 +202,7 @@ export function createProviderConfigs({ store, clock, random, secretBox }: Servi
       return rows.flatMap((row) => {
         const definition = registry.get(row.provider);
         if (row.enabled !== 1 || !definition) return [];
-        return [{ id: row.id, tenantId: row.tenant_id, definition, config: open(row), enabled: true, position: row.position, countries: row.countries === null ? null : (JSON.parse(row.countries) as string[]) }];
+        return [{ id: row.id, tenantId: row.tenant_id, definition, config: open(row), enabled: true, position: row.position, countries: row.countries === null ? null : (JSON.parse(row.countries) as string[]), channels: channelsOf(row) }];
       });
     },
 
@@ -191,13 +211,14 @@ export function createProviderConfigs({ store, clock, random, secretBox }: Servi
       const row = await store.providerConfigs.findById(id);
       const definition = row && registry.get(row.provider);
       if (!row || !definition) return undefined;
-      return { id: row.id, tenantId: row.tenant_id, definition, config: open(row), enabled: row.enabled === 1, position: row.position, countries: row.countries === null ? null : (JSON.parse(row.countries) as string[]) };
+      return { id: row.id, tenantId: row.tenant_id, definition, config: open(row), enabled: row.enabled === 1, position: row.position, countries: row.countries === null ? null : (JSON.parse(row.countries) as string[]), channels: channelsOf(row) };
     },
 
     async create(tenant: Tenant, input: ProviderConfigInput, context: RequestContext): Promise<ProviderConfigView> {
       const definition = definitionOf(input.provider);
       const config = keepMaskedSecrets(definition.id, input.configuration, undefined, maskedRefusal);
-      validate(definition, config, await enabledChannels(tenant));
+      const channels = checkChannels(definition, input.channels);
+      validate(definition, config, (await enabledChannels(tenant)).filter((c) => channels === null || channels.includes(c)));
       const countries = checkCountries(input.countries);
       const at = nowIso();
       const row: ProviderConfigRow = {
@@ -208,6 +229,7 @@ export function createProviderConfigs({ store, clock, random, secretBox }: Servi
         enabled: input.enabled === false ? 0 : 1,
         position: input.position ?? (await store.providerConfigs.nextPosition(tenant.id)),
         countries: countries === null ? null : JSON.stringify(countries),
+        channels: channels === null ? null : JSON.stringify(channels),
         created_at: at,
         updated_at: at,
       };
@@ -223,13 +245,15 @@ export function createProviderConfigs({ store, clock, random, secretBox }: Servi
       const definition = definitionOf(row.provider);
       const stored = open(row);
       const config = patch.configuration === undefined ? stored : keepMaskedSecrets(definition.id, { ...stored, ...patch.configuration }, stored, maskedRefusal);
-      validate(definition, config, await enabledChannels(tenant));
+      const channels = patch.channels === undefined ? (row.channels === null ? null : (JSON.parse(row.channels) as MessageChannel[])) : checkChannels(definition, patch.channels);
+      validate(definition, config, (await enabledChannels(tenant)).filter((c) => channels === null || channels.includes(c)));
       const countries = patch.countries === undefined ? (row.countries === null ? null : (JSON.parse(row.countries) as string[])) : checkCountries(patch.countries);
       const next = {
         config: seal(definition.id, config),
         enabled: patch.enabled === undefined ? row.enabled : patch.enabled ? 1 : 0,
         position: patch.position ?? row.position,
         countries: countries === null ? null : JSON.stringify(countries),
+        channels: channels === null ? null : JSON.stringify(channels),
         updated_at: nowIso(),
       };
       await store.transaction(async (tx) => {
@@ -287,7 +311,7 @@ export function createProviderConfigs({ store, clock, random, secretBox }: Servi
       if (existing) {
         row = { ...existing, config: seal(TWILIO, config), updated_at: at };
       } else {
-        row = { id: newId.phoneProvider(random), tenant_id: tenant.id, provider: TWILIO, config: seal(TWILIO, config), enabled: 1, position: await store.providerConfigs.nextPosition(tenant.id), countries: null, created_at: at, updated_at: at };
+        row = { id: newId.phoneProvider(random), tenant_id: tenant.id, provider: TWILIO, config: seal(TWILIO, config), enabled: 1, position: await store.providerConfigs.nextPosition(tenant.id), countries: null, channels: null, created_at: at, updated_at: at };
       }
       await store.transaction(async (tx) => {
         if (existing) await tx.providerConfigs.update(tenant.id, row.id, { config: row.config, updated_at: at });

@@ -189,6 +189,8 @@ export interface ProviderConfigsTable {
   position: number;
   /** JSON array of ISO 3166-1 alpha-2 codes; null = every destination */
   countries: string | null;
+  /** JSON array of sms | voice; null = every channel the provider supports */
+  channels: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { logsOf } from '../auth/helpers.js';
 import { JP_MOBILE, US_MOBILE, oobExchange } from '../mfa/support.js';
+import { ManualClock } from '../../src/domain/clock.js';
 import { DIALECTS, useTestContext } from '../support/harness.js';
 import { FAKE_A, FAKE_B, FAKE_SMS_ONLY, chainScene, challengeIn, codeFrom, enrollThrough, ledger, startVendors } from './support.js';
 
@@ -8,7 +9,8 @@ const vendors = await startVendors();
 afterAll(() => vendors.close());
 
 describe.each(DIALECTS)('the delivery chain (%s)', (dialect) => {
-  const ctx = useTestContext(dialect, { providers: [FAKE_A, FAKE_B, FAKE_SMS_ONLY], providerBaseUrls: vendors.baseUrls, delivery: { budgetMs: 1_500, concurrency: 2 } });
+  const clock = new ManualClock();
+  const ctx = useTestContext(dialect, { clock, providers: [FAKE_A, FAKE_B, FAKE_SMS_ONLY], providerBaseUrls: vendors.baseUrls, delivery: { budgetMs: 1_500, concurrency: 2 } });
   beforeEach(() => {
     vendors.a.reset();
     vendors.b.reset();
@@ -122,7 +124,7 @@ describe.each(DIALECTS)('the delivery chain (%s)', (dialect) => {
 
     // after the cool-down one send probes fake-a again; it has recovered, so the circuit closes
     vendors.a.reset();
-    (ctx().clock as { advance(ms: number): void }).advance(30_000);
+    clock.advance(30_000);
     expect((await challengeIn(ctx(), tenant, actors)).response.statusCode).toBe(200);
     expect(vendors.a.requests).toHaveLength(reachedA + 1);
     expect((await ledger(ctx(), tenant)).at(-1)).toMatchObject({ provider: 'fake-a', status: 'queued' });

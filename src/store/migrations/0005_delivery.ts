@@ -21,6 +21,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('position', 'integer', (c) => c.notNull())
     // JSON array of ISO 3166-1 alpha-2 codes this config serves; null = every destination
     .addColumn('countries', 'text')
+    // JSON array of the channels (sms, voice) this config carries; null = every channel its provider supports
+    .addColumn('channels', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
@@ -73,8 +75,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     if (Object.values(config).every((v) => v === null)) continue;
     const stored = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== null));
     const id = `pro_${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x').slice(0, 16)}`;
-    await sql`insert into provider_configs (id, tenant_id, provider, config, enabled, position, countries, created_at, updated_at)
-      values (${id}, ${row.tenant_id}, 'twilio', ${JSON.stringify(stored)}, 1, 0, null, ${row.updated_at}, ${row.updated_at})`.execute(db);
+    await sql`insert into provider_configs (id, tenant_id, provider, config, enabled, position, countries, channels, created_at, updated_at)
+      values (${id}, ${row.tenant_id}, 'twilio', ${JSON.stringify(stored)}, 1, 0, null, null, ${row.updated_at}, ${row.updated_at})`.execute(db);
   }
 }
 

@@ -64,6 +64,12 @@ import listUserBlocks from './user-blocks/list.js';
 import listUserBlocksForUser from './user-blocks/list-for-user.js';
 import getPhoneDelivery from './phone-deliveries/get.js';
 import listPhoneDeliveries from './phone-deliveries/list.js';
+import createPhoneProvider from './phone-providers/create.js';
+import deletePhoneProvider from './phone-providers/delete.js';
+import getPhoneProvider from './phone-providers/get.js';
+import listPhoneProviders from './phone-providers/list.js';
+import tryPhoneProvider from './phone-providers/try.js';
+import updatePhoneProvider from './phone-providers/update.js';
 
 export type ManagementRoute = (app: App, services: Services) => void;
 
@@ -143,6 +149,13 @@ export const MANAGEMENT_ROUTES: ManagementRoute[] = [
   deleteUserBlocks,
   listUserBlocksForUser,
   deleteUserBlocksForUser,
+  // Unified Phone providers (the delivery chain)
+  listPhoneProviders,
+  createPhoneProvider,
+  getPhoneProvider,
+  updatePhoneProvider,
+  deletePhoneProvider,
+  tryPhoneProvider,
   // the delivery ledger (Guardline extension)
   listPhoneDeliveries,
   getPhoneDelivery,

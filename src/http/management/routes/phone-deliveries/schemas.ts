@@ -17,7 +17,7 @@ export const Delivery = Type.Object({
   send_id: Type.String({ description: 'Shared by every attempt (failover hop, voice fallback) of one code' }),
   attempt: Type.Integer({ description: '1 for the first provider tried' }),
   channel: literals(['sms', 'voice'] as const),
-  purpose: literals(['enrollment', 'verification'] as const),
+  purpose: literals(['enrollment', 'verification', 'test'] as const),
   provider: Type.String({ description: 'Registry id of the provider (auth0 = built-in)' }),
   provider_config_id: Type.Union([Type.String(), Type.Null()]),
   destination: Type.String({ description: 'Masked phone number (XXXXXXX8730)' }),

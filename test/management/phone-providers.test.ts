@@ -1,0 +1,97 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/domain/clock.js';
+import { US_MOBILE } from '../mfa/support.js';
+import { DIALECTS, useTestContext } from '../support/harness.js';
+import { FAKE_API_KEY } from '../support/fakes/fake-sms-provider.js';
+import { FAKE_A, FAKE_B, startVendors } from '../delivery/support.js';
+import { errorBody, itRejectsBadRequests, managementApi, storeSnapshot } from './support.js';
+
+const vendors = await startVendors();
+afterAll(() => vendors.close());
+
+const PROVIDERS = '/branding/phone/providers';
+const body = (extra: Record<string, unknown> = {}) => ({ name: 'fake-a', configuration: { from: 'Guardline', delivery_methods: ['text'] }, credentials: { api_key: FAKE_API_KEY }, ...extra });
+
+describe.each(DIALECTS)('Management API: Unified Phone providers, one truth with the guardian endpoints (%s)', (dialect) => {
+  const clock = new ManualClock();
+  const ctx = useTestContext(dialect, { clock, providers: [FAKE_A, FAKE_B], providerBaseUrls: vendors.baseUrls });
+  const api = managementApi(ctx);
+
+  it('creates, lists, reads, patches and deletes a provider; secrets are never answered', async () => {
+    const created = await api.call('POST', PROVIDERS, { payload: body() });
+    expect(created.statusCode).toBe(201);
+    const provider = created.json();
+    expect(provider).toMatchObject({ id: expect.stringMatching(/^pro_[A-Za-z0-9]{16}$/), tenant: ctx().tenant.name, name: 'fake-a', channel: 'phone', disabled: false, configuration: { from: 'Guardline', delivery_methods: ['text'] }, countries: null });
+    expect(created.body).not.toContain(FAKE_API_KEY);
+    expect(provider).not.toHaveProperty('credentials');
+    const stored = await ctx().handle.db.selectFrom('provider_configs').selectAll().where('id', '=', provider.id).executeTakeFirstOrThrow();
+    expect(stored.config).not.toContain(FAKE_API_KEY);
+    expect((JSON.parse(stored.config) as { api_key: string }).api_key).toMatch(/^v1\./);
+    // a tenant on the built-in provider now uses its configured providers
+    expect((await api.call('GET', '/guardian/factors/phone/selected-provider')).json()).toEqual({ provider: 'twilio' });
+
+    const second = (await api.call('POST', PROVIDERS, { payload: body({ name: 'fake-b', countries: ['jp'] }) })).json();
+    expect(second).toMatchObject({ position: provider.position + 1, countries: ['JP'] });
+    const list = await api.call('GET', PROVIDERS);
+    expect(list.json().providers.map((p: { id: string }) => p.id)).toEqual([provider.id, second.id]);
+
+    const patched = await api.call('PATCH', `${PROVIDERS}/${provider.id}`, { payload: { disabled: true, configuration: { from: 'Other' } } });
+    expect(patched.statusCode).toBe(200);
+    expect(patched.json()).toMatchObject({ disabled: true, configuration: { from: 'Other', delivery_methods: ['text'] } });
+    const reopened = await ctx().services.providerConfigs.openById(provider.id);
+    expect(reopened!.config).toEqual({ from: 'Other', api_key: FAKE_API_KEY });
+    expect((await api.call('GET', `${PROVIDERS}?disabled=true`)).json().providers.map((p: { id: string }) => p.id)).toEqual([provider.id]);
+    expect((await api.call('GET', `${PROVIDERS}/${provider.id}`)).json()).toEqual(patched.json());
+
+    expect((await api.call('DELETE', `${PROVIDERS}/${provider.id}`)).statusCode).toBe(204);
+    const gone = await api.call('GET', `${PROVIDERS}/${provider.id}`);
+    expect(gone.statusCode).toBe(404);
+    expect(gone.json()).toEqual(errorBody(404, 'Not Found', 'inexistent_phone_provider', 'Phone provider has not been configured'));
+    await api.call('DELETE', `${PROVIDERS}/${second.id}`);
+  });
+
+  it('validates the configuration with the provider definition\'s schema and refuses unknown providers, changing nothing', async () => {
+    const before = await storeSnapshot(ctx);
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [body({ credentials: { api_key: 'short' } }), 'configuration.api_key: Expected string length greater or equal to 8'],
+      [body({ configuration: { delivery_methods: ['text'] } }), 'configuration.from: Expected required property'],
+      [body({ name: 'carrier-pigeon' }), 'name: "carrier-pigeon" is not a delivery provider of this Guardline'],
+      [body({ configuration: { from: 'G', delivery_methods: ['fax'] } }), 'configuration.delivery_methods: a non-empty list of "text" and "voice"'],
+      [body({ countries: ['J1'] }), 'countries: "J1" is not an ISO 3166-1 alpha-2 code'],
+    ];
+    for (const [payload, message] of cases) {
+      const response = await api.call('POST', PROVIDERS, { payload });
+      expect(response.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(response.json().message).toContain(message);
+    }
+    expect(await storeSnapshot(ctx)).toEqual(before);
+  });
+
+  it('POST /{id}/try sends a test message through the real send path: 202, a ledger row, an event', async () => {
+    const provider = (await api.call('POST', PROVIDERS, { payload: body() })).json();
+    const response = await api.call('POST', `${PROVIDERS}/${provider.id}/try`, { payload: { to: US_MOBILE } });
+    expect(response.statusCode).toBe(202);
+    const message = vendors.a.messages.at(-1)!;
+    expect(message).toMatchObject({ to: US_MOBILE, channel: 'sms' });
+    expect(message.text).toContain('test message');
+    expect(response.json()).toEqual({ code: 202, message: expect.stringContaining(message.id) });
+    const row = await ctx().handle.db.selectFrom('delivery_attempts').selectAll().where('provider_message_id', '=', message.id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ purpose: 'test', provider_config_id: provider.id, destination: 'XXXXXXX2671' });
+
+    vendors.a.next({ kind: 'fail', status: 400, code: 'invalid_number' }, 1);
+    const refused = await api.call('POST', `${PROVIDERS}/${provider.id}/try`, { payload: { to: US_MOBILE } });
+    expect(refused.json()).toEqual(errorBody(400, 'Bad Request', 'phone_provider_error', 'The provider refused the test message: Told to fail with 400 (invalid_number)'));
+    const voice = await api.call('POST', `${PROVIDERS}/${provider.id}/try`, { payload: { to: US_MOBILE, delivery_method: 'voice' } });
+    expect(voice.json()).toMatchObject({ errorCode: 'phone_provider_error', message: expect.stringContaining('does not carry voice') });
+    expect((await api.call('POST', `${PROVIDERS}/pro_nope/try`, { payload: { to: US_MOBILE } })).statusCode).toBe(404);
+    await api.call('DELETE', `${PROVIDERS}/${provider.id}`);
+  });
+
+  itRejectsBadRequests(ctx, api, clock, { method: 'GET', path: () => PROVIDERS, scopes: ['read:phone_providers'] });
+  itRejectsBadRequests(ctx, api, clock, {
+    method: 'POST',
+    path: () => PROVIDERS,
+    scopes: ['create:phone_providers'],
+    body: { valid: () => body(), unknownField: { colour: 'blue' }, wrongType: { disabled: 'yes' } },
+  });
+});
