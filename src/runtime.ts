@@ -65,7 +65,7 @@ export async function openGuardline(config: GuardlineConfig, options: { migrate?
     await handle.destroy();
     throw err;
   }
-  const limiter = createLimiter({ redisUrl: config.redisUrl, clock: systemClock, db: handle.db, dialect: handle.dialect });
+  const limiter = createLimiter({ redisUrl: config.redisUrl, redisKeyPrefix: config.redisKeyPrefix, clock: systemClock, db: handle.db, dialect: handle.dialect });
   const services = buildServices({
     store: createStore(handle.db, handle.dialect),
     clock: systemClock,

@@ -13,6 +13,8 @@ export interface GuardlineConfig {
   embedded: boolean;
   dataDir: string;
   redisUrl: string | undefined;
+  /** Prefix of every Redis key (limits/redis.ts). */
+  redisKeyPrefix: string;
   publicUrl: URL;
   /** Host part of the public URL; tenants are `{name}.{baseDomain}`. */
   baseDomain: string;
@@ -192,6 +194,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 
   const redisUrl = get('GUARDLINE_REDIS_URL');
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push('GUARDLINE_REDIS_URL: must start with redis:// or rediss://');
+  const redisKeyPrefix = get('GUARDLINE_REDIS_KEY_PREFIX') ?? 'guardline:limit:';
+  if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(redisKeyPrefix)) problems.push('GUARDLINE_REDIS_KEY_PREFIX: letters, digits and `:_.-`, 1 to 64 characters');
 
   const logLevel = get('GUARDLINE_LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.has(logLevel)) problems.push(`GUARDLINE_LOG_LEVEL: "${logLevel}" is not one of ${[...LOG_LEVELS].join(', ')}`);
@@ -247,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     embedded,
     dataDir,
     redisUrl,
+    redisKeyPrefix,
     publicUrl,
     baseDomain: publicUrl.hostname,
     host: get('GUARDLINE_HOST') ?? '127.0.0.1',

@@ -29,6 +29,12 @@ export const CONFIG_OPTIONS = [
     defaultText: 'none (limits in the database)',
   },
   {
+    env: 'GUARDLINE_REDIS_KEY_PREFIX',
+    description:
+      'Prefix of every key Guardline writes to Redis, so several installations (or a staging and a production fleet) can share one Redis without sharing buckets. Every node of one installation must use the same prefix. Letters, digits and `:_.-`, at most 64 characters.',
+    defaultText: '`guardline:limit:`',
+  },
+  {
     env: 'GUARDLINE_PUBLIC_URL',
     description:
       'The URL users and SDKs reach Guardline at. Its host is the base domain: tenant `acme` is served at `acme.<host>`.',

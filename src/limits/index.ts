@@ -18,6 +18,8 @@ export { createSqlLimiter } from './sql.js';
  * database the data lives in (embedded SQLite, or PostgreSQL shared by every node), so limits survive restarts.
  * The in-process back end (memory.ts) is never chosen here: it forgets everything on a restart.
  */
-export function createLimiter(options: { redisUrl?: string | undefined; clock: Clock; db: Kysely<Database>; dialect: Dialect }): RateLimiter {
-  return options.redisUrl ? createRedisLimiter({ url: options.redisUrl, clock: options.clock }) : createSqlLimiter(options);
+export function createLimiter(options: { redisUrl?: string | undefined; redisKeyPrefix?: string; clock: Clock; db: Kysely<Database>; dialect: Dialect }): RateLimiter {
+  return options.redisUrl
+    ? createRedisLimiter({ url: options.redisUrl, clock: options.clock, ...(options.redisKeyPrefix ? { keyPrefix: options.redisKeyPrefix } : {}) })
+    : createSqlLimiter(options);
 }

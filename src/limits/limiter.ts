@@ -27,5 +27,7 @@ export interface RateLimiter {
   reset(rule: BucketRule, key: string): Promise<void>;
   /** Tokens available now without taking any. */
   peek(rule: BucketRule, key: string): Promise<TakeResult>;
+  /** `peek` of several buckets in one round trip (one statement, one MGET): the results in the order asked. */
+  peekAll(buckets: ReadonlyArray<{ rule: BucketRule; key: string }>): Promise<TakeResult[]>;
   close(): Promise<void>;
 }

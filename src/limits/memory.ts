@@ -63,6 +63,9 @@ export function createMemoryLimiter(clock: Clock): MemoryLimiter {
       const now = begin(rule);
       return view(rule, now, tats.get(`${rule.name}:${key}`));
     },
+    async peekAll(buckets) {
+      return buckets.map(({ rule, key }) => view(rule, begin(rule), tats.get(`${rule.name}:${key}`)));
+    },
     async close() {
       closed = true;
       tats.clear();

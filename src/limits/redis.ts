@@ -96,6 +96,16 @@ export function createRedisLimiter(options: { url: string; clock: Clock; keyPref
       const stored = await call(() => redis.get(keyOf(rule, key)));
       return view(rule, now, stored === null ? undefined : Number(stored));
     },
+    async peekAll(buckets) {
+      if (buckets.length === 0) return [];
+      for (const { rule } of buckets) checkRule(rule);
+      const now = clock.now().getTime();
+      const stored = await call(() => redis.mget(buckets.map(({ rule, key }) => keyOf(rule, key))));
+      return buckets.map(({ rule }, i) => {
+        const tat = stored[i];
+        return view(rule, now, tat === null || tat === undefined ? undefined : Number(tat));
+      });
+    },
     async close() {
       // quit waits for pending replies; when the connection is already gone, just stop reconnecting
       await redis.quit().catch(() => redis.disconnect());

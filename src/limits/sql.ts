@@ -116,6 +116,15 @@ export function createSqlLimiter(options: { db: Kysely<Database>; dialect: Diale
       const now = await begin(rule);
       return view(rule, now, await read(idOf(rule, key)));
     },
+    async peekAll(buckets) {
+      if (buckets.length === 0) return [];
+      let now = 0;
+      for (const { rule } of buckets) now = await begin(rule);
+      const ids = buckets.map(({ rule, key }) => idOf(rule, key));
+      const rows = await db.selectFrom('rate_limit_buckets').select(['key', 'tat']).where('key', 'in', ids).execute();
+      const tats = new Map(rows.map((r) => [r.key, Number(r.tat)]));
+      return buckets.map(({ rule }, i) => view(rule, now, tats.get(ids[i]!)));
+    },
     async close() {
       // The database handle belongs to the caller, who closes it after the limiter.
       closed = true;

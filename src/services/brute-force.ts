@@ -18,6 +18,7 @@ import { newId } from '../domain/ids.js';
 import { NotFoundError, ValidationError } from '../errors/errors.js';
 import type { BucketRule } from '../limits/index.js';
 import type { UserBlockRow } from '../store/repositories/user-blocks.js';
+import type { ConfigCache } from './config-cache.js';
 import type { RequestContext, ServiceDeps } from './context.js';
 import type { EventLog } from './events.js';
 import { DEFAULT_CONNECTION, type Tenant } from './tenants.js';
@@ -64,9 +65,10 @@ const failureRule = (settings: BruteForceSettings): BucketRule => ({ name: 'logi
 
 const toView = (row: UserBlockRow): UserBlockView => ({ identifier: row.identifier, ...(row.ip ? { ip: row.ip } : {}), connection: row.connection });
 
-export function createBruteForce({ store, clock, random, limiter }: ServiceDeps, { events }: { events: EventLog }) {
-  async function settings(tenant: Tenant): Promise<BruteForceSettings> {
-    return parseStoredSettings(await store.attackProtection.findBruteForce(tenant.id));
+export function createBruteForce({ store, clock, random, limiter }: ServiceDeps, { events, cache }: { events: EventLog; cache: ConfigCache }) {
+  /** Read by every password login: from the tenant's versioned configuration cache (config-cache.ts). */
+  function settings(tenant: Tenant): Promise<BruteForceSettings> {
+    return cache.read(tenant, 'attack-protection:brute-force', async () => parseStoredSettings(await store.attackProtection.findBruteForce(tenant.id)));
   }
 
   /** Blocks count only while protection is on and blocks; `consider` asks for Auth0's `consider_brute_force_enablement`. */

@@ -96,7 +96,7 @@ export function createClientAuthentication(
     // A public client has no secret to guess, and its id is in every browser that uses it: a bucket of its own
     // would only let anyone lock it out. Failures against it (a secret sent anyway) count for the address only.
     const buckets = row?.client_secret_hash === null ? [perIp] : [perIp, perClient];
-    const peek = () => Promise.all(buckets.map((b) => limiter.peek(b.rule, b.key)));
+    const peek = () => limiter.peekAll(buckets);
 
     /** 429: one entry naming the empty bucket(s), and when one token is back. */
     const limited = async (states: TakeResult[], row: ClientRow | undefined): Promise<ClientAuthResult> => {

@@ -14,6 +14,7 @@ import { isUniqueViolation } from '../store/database.js';
 import type { ClientRow } from '../store/repositories/clients.js';
 import type { Repositories } from '../store/store.js';
 import type { ServiceDeps } from './context.js';
+import type { ConfigCache } from './config-cache.js';
 import type { Tenant } from './tenants.js';
 
 export interface ClientInput {
@@ -46,7 +47,7 @@ export interface ClientView {
   client_secret?: string;
 }
 
-export function createClients({ store, clock, random }: ServiceDeps, { secrets }: { secrets: ClientSecrets }) {
+export function createClients({ store, clock, random }: ServiceDeps, { secrets, cache }: { secrets: ClientSecrets; cache: ConfigCache }) {
   function view(tenant: Tenant, row: ClientRow, clientSecret?: string): ClientView {
     return {
       tenant: tenant.name,
@@ -201,7 +202,8 @@ export function createClients({ store, clock, random }: ServiceDeps, { secrets }
 
     grantTypesOf: (row: ClientRow): string[] => JSON.parse(row.grant_types),
     callbacksOf: (row: ClientRow): string[] => JSON.parse(row.callbacks),
-    find: (tenant: Tenant, clientId: string) => store.clients.find(tenant.id, clientId),
+    /** The client as authentication and the grants see it, from the tenant's versioned configuration cache. */
+    find: (tenant: Tenant, clientId: string) => cache.read(tenant, `client:${clientId}`, () => store.clients.find(tenant.id, clientId)),
   };
 }
 

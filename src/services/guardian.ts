@@ -3,6 +3,7 @@ import { ValidationError } from '../errors/errors.js';
 import { checkTemplate, type MessagePurpose } from '../domain/message-templates.js';
 import { maskPhoneNumber, parsePhoneNumber } from '../domain/phone-number.js';
 import type { GuardianSettingsRow } from '../store/repositories/guardian.js';
+import type { ConfigCache } from './config-cache.js';
 import type { RequestContext, ServiceDeps } from './context.js';
 import type { EventLog } from './events.js';
 import type { Tenant } from './tenants.js';
@@ -71,9 +72,11 @@ export function createGuardian(
   { store, clock }: ServiceDeps,
   {
     events,
+    cache,
     channelsProblem,
   }: {
     events: EventLog;
+    cache: ConfigCache;
     /** Why the tenant's configured providers cannot carry these message types (provider-configs.ts), if they cannot. */
     channelsProblem?: (tenant: Tenant, channels: readonly PhoneMessageType[]) => Promise<string | undefined>;
   },
@@ -137,22 +140,27 @@ export function createGuardian(
       }));
     },
 
-    /** The factors switched on, read once so a request that checks several asks the database once. */
     /**
-     * The enabled factors and the settings, read together (one statement once the settings row exists). A missing
-     * row is created (as `settings` does) only when the phone factor is on, the one case whose callers go on to use
-     * it (the built-in provider counts its messages there); otherwise the defaults are returned and nothing written.
+     * The enabled factors and the settings, read together (one statement once the settings row exists), from the
+     * tenant's versioned configuration cache (config-cache.ts) — what every MFA request asks. A missing row is
+     * created (as `settings` does) only when the phone factor is on, the one case whose callers go on to use it
+     * (the built-in provider counts its messages there); otherwise the defaults are returned and nothing written.
+     * `settings.builtinMessagesSent` is as of the load (the cap itself is an atomic update, never read from here).
      */
-    async factorsAndSettings(tenant: Tenant): Promise<{ factors: ReadonlySet<string>; settings: GuardianSettings }> {
-      const found = await store.guardian.findSettingsAndEnabledFactors(tenant.id);
-      const factors = new Set(found.enabledFactors);
-      if (found.settings) return { factors, settings: toSettings(found.settings) };
-      return { factors, settings: factors.has('sms') ? await settings(tenant) : toSettings(defaults(tenant.id)) };
+    factorsAndSettings(tenant: Tenant): Promise<{ factors: ReadonlySet<string>; settings: GuardianSettings }> {
+      return cache.read(tenant, 'guardian:factors-and-settings', async () => {
+        const found = await store.guardian.findSettingsAndEnabledFactors(tenant.id);
+        const factors = new Set(found.enabledFactors);
+        if (found.settings) return { factors, settings: toSettings(found.settings) };
+        return { factors, settings: factors.has('sms') ? await settings(tenant) : toSettings(defaults(tenant.id)) };
+      });
     },
 
-    async enabledFactors(tenant: Tenant): Promise<ReadonlySet<string>> {
-      const factors = await store.guardian.listFactors(tenant.id);
-      return new Set(factors.filter((f) => f.enabled === 1).map((f) => f.name));
+    enabledFactors(tenant: Tenant): Promise<ReadonlySet<string>> {
+      return cache.read(tenant, 'guardian:enabled-factors', async () => {
+        const factors = await store.guardian.listFactors(tenant.id);
+        return new Set(factors.filter((f) => f.enabled === 1).map((f) => f.name));
+      });
     },
 
     async setFactor(tenant: Tenant, name: FactorName, enabled: boolean, context: RequestContext): Promise<{ enabled: boolean }> {

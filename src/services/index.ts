@@ -6,6 +6,7 @@ import type { ServiceDeps } from './context.js';
 import { createClientAuthentication } from './client-authentication.js';
 import { createClientGrants } from './client-grants.js';
 import { createClients } from './clients.js';
+import { createConfigCache, type ConfigCache } from './config-cache.js';
 import { createDevInbox } from './dev-inbox.js';
 import { createDeliveries } from './deliveries.js';
 import { createProviderConfigs } from './provider-configs.js';
@@ -22,14 +23,17 @@ import { createTokens } from './tokens.js';
 import { createUserTokens } from './user-tokens.js';
 import { createUsers } from './users.js';
 
-/** Builds every use case from the injected adapters. The HTTP layer and the CLI both start here. */
-export function buildServices(deps: ServiceDeps) {
-  const signingKeys = createSigningKeys(deps);
+/**
+ * Builds every use case from the injected adapters. The HTTP layer and the CLI both start here. `cache` is the
+ * process's cache of tenant configuration (config-cache.ts): one per process, shared by every service.
+ */
+export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }: { cache?: ConfigCache } = {}) {
+  const signingKeys = createSigningKeys(deps, { cache });
   const tenants = createTenants(deps, signingKeys);
   const tokens = createTokens(deps, signingKeys);
   const events = createEventLog(deps);
   const clientSecrets = createClientSecrets(hmacDigest(deps.secretBox.derive(CLIENT_SECRET_KEY_PURPOSE)));
-  const clients = createClients(deps, { secrets: clientSecrets });
+  const clients = createClients(deps, { secrets: clientSecrets, cache });
   const users = createUsers(deps);
   const clientGrants = createClientGrants(deps);
   const registry = createProviderRegistry(
@@ -38,11 +42,11 @@ export function buildServices(deps: ServiceDeps) {
   );
   const providerConfigs = createProviderConfigs(deps, { events, registry });
   const deliveries = createDeliveries(deps, { providerConfigs });
-  const guardian = createGuardian(deps, { events, channelsProblem: providerConfigs.channelsProblem });
+  const guardian = createGuardian(deps, { events, cache, channelsProblem: providerConfigs.channelsProblem });
   const userTokens = createUserTokens(deps, { tokens, clients });
   const authenticators = createAuthenticators(deps, { events });
   const phoneDelivery = createPhoneDelivery(deps, { events, registry, providerConfigs, deliveries });
-  const bruteForce = createBruteForce(deps, { events });
+  const bruteForce = createBruteForce(deps, { events, cache });
   const mfa = createMfa(deps, { users, clients, guardian, authenticators, phoneDelivery, userTokens, tokens, events });
   return {
     deps,

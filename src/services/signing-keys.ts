@@ -3,6 +3,7 @@ import { newId } from '../domain/ids.js';
 import { NotFoundError, ValidationError } from '../errors/errors.js';
 import type { Repositories } from '../store/store.js';
 import type { SigningKeyRow } from '../store/repositories/signing-keys.js';
+import type { ConfigCache, VersionedTenant } from './config-cache.js';
 import type { ServiceDeps } from './context.js';
 
 const ALG = 'RS256';
@@ -26,8 +27,12 @@ export interface SigningKeyView {
  * Per-tenant RS256 signing keys with Auth0's life cycle: `next` → `current` → `previous` → `revoked`.
  * Every tenant has its own keys, so a token signed for one tenant never verifies on another.
  */
-export function createSigningKeys({ store, clock, random, secretBox }: Pick<ServiceDeps, 'store' | 'clock' | 'random' | 'secretBox'>) {
-  // Imported keys are immutable per kid, so caching them is safe across nodes; status is always read fresh.
+export function createSigningKeys(
+  { store, clock, random, secretBox }: Pick<ServiceDeps, 'store' | 'clock' | 'random' | 'secretBox'>,
+  { cache }: { cache: ConfigCache },
+) {
+  // Imported keys are immutable per kid, so caching them by kid is safe across nodes; which key is current, and
+  // whether one is revoked, comes from the tenant's versioned configuration cache (config-cache.ts).
   const privateKeys = new Map<string, JoseKey>();
   const publicKeys = new Map<string, JoseKey>();
 
@@ -68,9 +73,9 @@ export function createSigningKeys({ store, clock, random, secretBox }: Pick<Serv
       await repos.signingKeys.insert(await generate(tenantId, 'next'));
     },
 
-    async signingKey(tenantId: string): Promise<{ kid: string; key: JoseKey }> {
-      const row = await store.signingKeys.findByStatus(tenantId, 'current');
-      if (!row) throw new Error(`tenant ${tenantId} has no current signing key`);
+    async signingKey(tenant: VersionedTenant): Promise<{ kid: string; key: JoseKey }> {
+      const row = await cache.read(tenant, 'signing-key:current', () => store.signingKeys.findByStatus(tenant.id, 'current'));
+      if (!row) throw new Error(`tenant ${tenant.id} has no current signing key`);
       let key = privateKeys.get(row.kid);
       if (!key) {
         key = (await importJWK(JSON.parse(secretBox.open(row.private_jwk_sealed)) as JWK, ALG)) as JoseKey;
@@ -80,8 +85,8 @@ export function createSigningKeys({ store, clock, random, secretBox }: Pick<Serv
     },
 
     /** The public key for `kid`, or undefined when the tenant has no such key or it was revoked. */
-    async verificationKey(tenantId: string, kid: string): Promise<JoseKey | undefined> {
-      const row = await store.signingKeys.find(tenantId, kid);
+    async verificationKey(tenant: VersionedTenant, kid: string): Promise<JoseKey | undefined> {
+      const row = await cache.read(tenant, `signing-key:${kid}`, () => store.signingKeys.find(tenant.id, kid));
       if (!row || row.status === 'revoked') return undefined;
       let key = publicKeys.get(kid);
       if (!key) {

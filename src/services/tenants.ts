@@ -28,6 +28,11 @@ export interface Tenant {
   managementAudience: string;
   /** Every audience accepted as this tenant's Management API (canonical and custom domains). */
   managementAudiences: string[];
+  /**
+   * The tenant's configuration version as read with this tenant (migration 0004): what lets a node serve the
+   * tenant's keys, factors, settings and clients from its in-process cache (config-cache.ts).
+   */
+  configVersion: number;
 }
 
 export interface TenantSettingsPatch {
@@ -62,6 +67,7 @@ export function createTenants({ store, clock, random, config }: ServiceDeps, sig
         `${scheme}://${domain}/api/v2/`,
         ...custom.flatMap((d) => [`https://${d}/api/v2/`, `http://${d}/api/v2/`]),
       ],
+      configVersion: row.config_version,
     };
   }
 
@@ -89,6 +95,7 @@ export function createTenants({ store, clock, random, config }: ServiceDeps, sig
         supported_locales: JSON.stringify(supported),
         created_at: at,
         updated_at: at,
+        config_version: 0,
       };
       try {
         await store.transaction(async (tx) => {
@@ -156,15 +163,14 @@ export function createTenants({ store, clock, random, config }: ServiceDeps, sig
       const defaultLocale = patch.defaultLocale ?? row.default_locale;
       const supported = patch.supportedLocales ?? (JSON.parse(row.supported_locales) as string[]);
       validateLocales(defaultLocale, supported);
-      const updated: TenantRow = {
-        ...row,
+      const changes = {
         friendly_name: patch.friendlyName ?? row.friendly_name,
         default_locale: defaultLocale,
         supported_locales: JSON.stringify(supported),
         updated_at: clock.now().toISOString(),
       };
-      await store.tenants.update(tenant.id, updated);
-      return toTenant(updated);
+      await store.tenants.update(tenant.id, changes);
+      return toTenant({ ...row, ...changes });
     },
   };
 }

@@ -60,7 +60,7 @@ export function createTokens({ clock }: Pick<ServiceDeps, 'clock'>, signingKeys:
 
   /** `signingKey`: the key of this request when it signs more than one token (read once, not once per JWT). */
   async function sign(tenant: Tenant, payload: JWTPayload, lifetime: number, signingKey?: () => Promise<SigningKey>): Promise<string> {
-    const { kid, key } = await (signingKey ? signingKey() : signingKeys.signingKey(tenant.id));
+    const { kid, key } = await (signingKey ? signingKey() : signingKeys.signingKey(tenant));
     const iat = nowSeconds();
     return new SignJWT(payload)
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid })
@@ -93,7 +93,7 @@ export function createTokens({ clock }: Pick<ServiceDeps, 'clock'>, signingKeys:
      */
     signer(tenant: Tenant) {
       let key: Promise<SigningKey> | undefined;
-      const signingKey = () => (key ??= signingKeys.signingKey(tenant.id));
+      const signingKey = () => (key ??= signingKeys.signingKey(tenant));
       return {
         accessToken: (claims: AccessTokenClaims) => accessToken(tenant, claims, signingKey),
         idToken: (claims: IdTokenClaims) => idToken(tenant, claims, signingKey),
@@ -111,7 +111,7 @@ export function createTokens({ clock }: Pick<ServiceDeps, 'clock'>, signingKeys:
       } catch {
         throw new TokenVerificationError('malformed', 'Bad HTTP authentication header format');
       }
-      const key = kid ? await signingKeys.verificationKey(tenant.id, kid) : undefined;
+      const key = kid ? await signingKeys.verificationKey(tenant, kid) : undefined;
       if (!key) throw new TokenVerificationError('invalid_signature', 'Invalid token');
       try {
         const { payload } = await jwtVerify(token, key, {

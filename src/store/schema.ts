@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Table shapes as Kysely sees them. Both dialects store the same column types so one repository serves
  * both: text (dates as ISO-8601 UTC strings, which sort chronologically), integer (booleans as 0/1) and
@@ -12,6 +14,8 @@ export interface TenantsTable {
   supported_locales: string;
   created_at: string;
   updated_at: string;
+  /** Bumped by triggers on every write of cached configuration (migration 0004, src/services/config-cache.ts). */
+  config_version: Generated<number>;
 }
 
 export interface TenantDomainsTable {

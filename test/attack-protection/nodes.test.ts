@@ -3,7 +3,7 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { createClient, createUser } from '../auth/helpers.js';
 import type { TestContext } from '../support/harness.js';
 import { managementToken } from '../support/harness.js';
-import { postgresAndRedis, sqliteFile, startNode, type SharedStorage } from './nodes.js';
+import { postgresAndRedis, sqliteFile, startNode, type SharedStorage } from '../support/nodes.js';
 import { ATTACKER_IP, PASSWORD, TOO_MANY_ATTEMPTS, USER_IP, failLogins, passwordLogin, times } from './support.js';
 
 /**

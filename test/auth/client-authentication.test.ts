@@ -329,16 +329,19 @@ describe.each(DIALECTS)('a refusal costs one keyed hash whether the client id ex
    * The real service, with a digest that counts its calls (same key, so stored hashes still verify) and can run
    * `during` inside the check, as a parallel request would.
    */
-  function countingAuthentication(during: () => void = () => {}) {
+  /** `during` runs inside the digest; a limiter call it starts has landed before the service reads its buckets again. */
+  function countingAuthentication(during: () => Promise<unknown> | void = () => {}) {
     const real = hmacDigest(ctx().services.deps.secretBox.derive(CLIENT_SECRET_KEY_PURPOSE));
     const calls: string[] = [];
+    let landing: Promise<unknown> | void;
     const digest: SecretDigest = (clientId, secret) => {
       calls.push(clientId);
-      during();
+      landing = during();
       return real(clientId, secret);
     };
-    const { clients, events } = ctx().services;
-    const service = createClientAuthentication(ctx().services.deps, { clients, events, secrets: createClientSecrets(digest) });
+    const { clients, events, deps } = ctx().services;
+    const limiter: typeof deps.limiter = { ...deps.limiter, peekAll: async (buckets) => (await landing, deps.limiter.peekAll(buckets)) };
+    const service = createClientAuthentication({ ...deps, limiter }, { clients, events, secrets: createClientSecrets(digest) });
     return { calls, authenticate: (clientId: string, clientSecret: string | undefined) => service.authenticate(ctx().tenant, { clientId, clientSecret }, 'feccft', { ip: freshIp() }) };
   }
 
@@ -368,7 +371,7 @@ describe.each(DIALECTS)('a refusal costs one keyed hash whether the client id ex
       if (drained) return;
       drained = true;
       // the failures of a parallel burst land while this request computes its digest
-      void ctx().limiter.take(perClient, key, perClient.burst);
+      return ctx().limiter.take(perClient, key, perClient.burst);
     });
     expect(await authenticate(client.client_id, client.client_secret!)).toEqual({ outcome: 'limited', retryAfterMs: perClient.refillEveryMs });
   });

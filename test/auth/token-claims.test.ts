@@ -23,7 +23,7 @@ describe.each(DIALECTS)('every verified token must expire and must not be issued
   /** Signs `claims` with the tenant's signing key; `iat`/`exp` only as given (`undefined` leaves one out). */
   async function sign(claims: JWTPayload, times: { iat?: number; exp?: number }): Promise<string> {
     const tenant = ctx().tenant;
-    const { kid, key } = await ctx().services.signingKeys.signingKey(tenant.id);
+    const { kid, key } = await ctx().services.signingKeys.signingKey(tenant);
     const jwt = new SignJWT({ ...claims }).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid }).setIssuer(tenant.issuer);
     if (times.iat !== undefined) jwt.setIssuedAt(times.iat);
     if (times.exp !== undefined) jwt.setExpirationTime(times.exp);

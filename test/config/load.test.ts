@@ -65,6 +65,7 @@ describe('configuration', () => {
       GUARDLINE_PUBLIC_URL: 'https://auth.example.com/path',
       GUARDLINE_BOOTSTRAP_CLIENT_ID: 'only-the-id',
       GUARDLINE_REDIS_URL: 'http://cache',
+      GUARDLINE_REDIS_KEY_PREFIX: 'has spaces',
       GUARDLINE_LOG_LEVEL: 'loud',
       GUARDLINE_DEFAULT_TENANT: 'Not_Valid',
     });
@@ -75,6 +76,7 @@ describe('configuration', () => {
       'GUARDLINE_DEFAULT_TENANT: lower-case letters, digits and hyphens, 1–63 characters',
       'GUARDLINE_BOOTSTRAP_CLIENT_ID and GUARDLINE_BOOTSTRAP_CLIENT_SECRET must be set together',
       'GUARDLINE_REDIS_URL: must start with redis:// or rediss://',
+      'GUARDLINE_REDIS_KEY_PREFIX: letters, digits and `:_.-`, 1 to 64 characters',
       'GUARDLINE_LOG_LEVEL: "loud" is not one of fatal, error, warn, info, debug, trace, silent',
     ]);
   });
@@ -90,6 +92,11 @@ describe('configuration', () => {
     expect(problemsOf({ ...id, GUARDLINE_BOOTSTRAP_CLIENT_SECRET: 'x'.repeat(513) })).toEqual([problem]);
     expect(loadConfig({ ...id, GUARDLINE_BOOTSTRAP_CLIENT_SECRET: 'x'.repeat(32) }).bootstrapClient?.clientSecret).toHaveLength(32);
     expect(loadConfig({ ...id, GUARDLINE_BOOTSTRAP_CLIENT_SECRET: 'x'.repeat(512) }).bootstrapClient?.clientSecret).toHaveLength(512);
+  });
+
+  it('keys Redis under guardline:limit: unless another prefix is chosen', () => {
+    expect(loadConfig({}).redisKeyPrefix).toBe('guardline:limit:');
+    expect(loadConfig({ GUARDLINE_REDIS_KEY_PREFIX: 'staging:gl:' }).redisKeyPrefix).toBe('staging:gl:');
   });
 
   it('requires a secret key with PostgreSQL', () => {

@@ -139,6 +139,22 @@ describe.each(backends)('rate limiter, $name back end', ({ make }) => {
     expect(await takes(2)).toEqual([true, false]);
   });
 
+  it('peekAll reads several buckets at once, each as peek would, in the order asked', async () => {
+    const other: BucketRule = { name: 'other', burst: 2, refillEveryMs: MINUTE };
+    await takes(3);
+    await limiter.take(other, 'tenant:user');
+    const asked = [
+      { rule: other, key: 'tenant:user' },
+      { rule, key: 'tenant:user' },
+      { rule, key: 'tenant:never-used' },
+    ];
+    const all = await limiter.peekAll(asked);
+    expect(all).toEqual(await Promise.all(asked.map((b) => limiter.peek(b.rule, b.key))));
+    expect(all.map((t) => [t.allowed, t.remaining])).toEqual([[true, 1], [false, 0], [true, 3]]);
+    expect(await limiter.peekAll([])).toEqual([]);
+    expect(await takes(1)).toEqual([false]); // peeking took nothing
+  });
+
   it('takes a cost of several tokens at once, or none', async () => {
     const wide: BucketRule = { name: 'wide', burst: 10, refillEveryMs: MINUTE };
     expect(await limiter.take(wide, 'k', 4)).toMatchObject({ allowed: true, remaining: 6 });

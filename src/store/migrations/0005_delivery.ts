@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
 /**
  * Delivery (issue 9): provider configurations in their own table (a tenant may have several: its chain), the
@@ -59,6 +59,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('delivery_attempts_message_idx').on('delivery_attempts').columns(['provider_config_id', 'provider_message_id']).execute();
 
   await db.schema.alterTable('guardian_settings').addColumn('phone_voice_fallback', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await versionTriggers(db, [...GUARDIAN_SETTINGS_COLUMNS, 'phone_voice_fallback']);
 
   // The Twilio settings move to a provider configuration row (the auth token stays sealed as it was).
   const { rows } = await sql<{
@@ -80,7 +81,58 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   }
 }
 
+/** 0004's configuration columns of guardian_settings (an update of one bumps the tenant's config_version). */
+const GUARDIAN_SETTINGS_COLUMNS = [
+  'tenant_id',
+  'mfa_policies',
+  'phone_message_types',
+  'phone_provider',
+  'enrollment_template',
+  'verification_template',
+  'otp_length',
+  'otp_lifetime_seconds',
+  'twilio_sid',
+  'twilio_from',
+  'twilio_messaging_service_sid',
+  'twilio_auth_token_sealed',
+  'test_numbers',
+];
+
+/**
+ * 0004's config_version triggers: guardian_settings' update trigger again with the new configuration column, and
+ * the same three triggers on provider_configs (every write of a tenant's chain is a configuration change, so a chain
+ * may be cached like the rest of the configuration).
+ */
+async function versionTriggers(db: Kysely<unknown>, settingsColumns: string[], withProviderConfigs = true): Promise<void> {
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  if (postgres) {
+    await sql`drop trigger if exists guardian_settings_config_version on guardian_settings`.execute(db);
+    await sql`create trigger guardian_settings_config_version after ${sql.raw(`insert or delete or update of ${settingsColumns.join(', ')}`)} on guardian_settings
+      for each row execute function guardline_bump_config_version()`.execute(db);
+    if (withProviderConfigs) {
+      await sql`create trigger provider_configs_config_version after insert or update or delete on provider_configs
+        for each row execute function guardline_bump_config_version()`.execute(db);
+    }
+    return;
+  }
+  const bump = (row: 'NEW' | 'OLD') => sql.raw(`update tenants set config_version = config_version + 1 where id = ${row}.tenant_id;`);
+  await sql`drop trigger if exists guardian_settings_config_version_update`.execute(db);
+  await sql`create trigger guardian_settings_config_version_update after update of ${sql.raw(settingsColumns.join(', '))} on guardian_settings
+    begin ${bump('NEW')} update tenants set config_version = config_version + 1 where id = OLD.tenant_id and OLD.tenant_id <> NEW.tenant_id; end`.execute(db);
+  if (withProviderConfigs) {
+    await sql`create trigger provider_configs_config_version_insert after insert on provider_configs begin ${bump('NEW')} end`.execute(db);
+    await sql`create trigger provider_configs_config_version_delete after delete on provider_configs begin ${bump('OLD')} end`.execute(db);
+    await sql`create trigger provider_configs_config_version_update after update on provider_configs
+      begin ${bump('NEW')} update tenants set config_version = config_version + 1 where id = OLD.tenant_id and OLD.tenant_id <> NEW.tenant_id; end`.execute(db);
+  }
+}
+
 export async function down(db: Kysely<unknown>): Promise<void> {
+  // The column goes first: SQLite refuses to drop a column a trigger names.
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  if (postgres) await sql`drop trigger if exists guardian_settings_config_version on guardian_settings`.execute(db);
+  else await sql`drop trigger if exists guardian_settings_config_version_update`.execute(db);
   await db.schema.alterTable('guardian_settings').dropColumn('phone_voice_fallback').execute();
+  await versionTriggers(db, GUARDIAN_SETTINGS_COLUMNS, false);
   for (const table of ['delivery_attempts', 'provider_configs']) await db.schema.dropTable(table).execute();
 }

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_foundation.js';
 import * as m0002 from './0002_phone_factor.js';
 import * as m0003 from './0003_hardening.js';
+import * as m0004 from './0004_config_version.js';
 import * as m0005 from './0005_delivery.js';
 
 /**
@@ -12,6 +13,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_phone_factor': m0002,
   '0003_hardening': m0003,
+  '0004_config_version': m0004,
   '0005_delivery': m0005,
 };
 

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database, TenantsTable } from '../schema.js';
 
 export type TenantRow = Selectable<TenantsTable>;
@@ -32,8 +32,9 @@ export function tenantRepository(db: Kysely<Database>) {
         .executeTakeFirst();
     },
     list: () => db.selectFrom('tenants').selectAll().orderBy('name').execute(),
-    insert: (row: TenantRow) => db.insertInto('tenants').values(row).execute(),
-    update: (id: string, patch: Partial<Omit<TenantRow, 'id' | 'created_at'>>) =>
+    insert: (row: Insertable<TenantsTable>) => db.insertInto('tenants').values(row).execute(),
+    /** `config_version` is the triggers' alone (migration 0004): writing back a value read earlier could undo a bump. */
+    update: (id: string, patch: Partial<Omit<TenantRow, 'id' | 'created_at' | 'config_version'>>) =>
       db.updateTable('tenants').set(patch).where('id', '=', id).execute(),
     addDomain: (tenantId: string, domain: string, at: string) =>
       db.insertInto('tenant_domains').values({ domain, tenant_id: tenantId, created_at: at }).execute(),

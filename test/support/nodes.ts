@@ -12,9 +12,9 @@ import { buildServices } from '../../src/services/index.js';
 import type { DatabaseConfig } from '../../src/config/load.js';
 import { migrateToLatest, openDatabase } from '../../src/store/database.js';
 import { createStore } from '../../src/store/store.js';
-import type { TestContext } from '../support/harness.js';
-import { PUBLIC_URL } from '../support/harness.js';
-import { TEST_POSTGRES_URL, TEST_REDIS_URL } from '../support/services.js';
+import type { TestContext } from './harness.js';
+import { PUBLIC_URL } from './harness.js';
+import { TEST_POSTGRES_URL, TEST_REDIS_URL } from './services.js';
 
 /**
  * Several Guardline nodes in this process over one shared storage: a PostgreSQL schema and a Redis key prefix
