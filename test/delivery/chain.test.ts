@@ -28,6 +28,10 @@ describe.each(DIALECTS)('the delivery chain (%s)', (dialect) => {
     const [row] = await ledger(ctx(), tenant);
     expect(row).toMatchObject({ attempt: 1, provider: 'fake-a', provider_config_id: configs[0]!.id, destination: 'XXXXXXX2671', country: 'US', status: 'queued', provider_message_id: sent.id, error: null });
     expect(row!.accepted_at).not.toBeNull();
+    // the ledger keeps neither the code, nor the text, nor the number
+    const code = /\d{6}/.exec(sent.text)![0];
+    expect(JSON.stringify(row)).not.toContain(code);
+    expect(JSON.stringify(row)).not.toContain(US_MOBILE.slice(1));
     const [event] = await logsOf(ctx(), 'gd_send_sms', tenant);
     expect(event!.details).toMatchObject({ provider: 'fake-a', provider_config_id: configs[0]!.id, message_id: sent.id, delivery_id: row!.id, send_id: row!.send_id, attempt: 1 });
   });

@@ -43,6 +43,10 @@ describe.each(DIALECTS)('Management API: Unified Phone providers, one truth with
     expect((await api.call('GET', `${PROVIDERS}?disabled=true`)).json().providers.map((p: { id: string }) => p.id)).toEqual([provider.id]);
     expect((await api.call('GET', `${PROVIDERS}/${provider.id}`)).json()).toEqual(patched.json());
 
+    const logs = await api.call('GET', '/logs?per_page=100');
+    expect(logs.body).toContain(`phone/providers/${provider.id}`);
+    expect(logs.body).not.toContain(FAKE_API_KEY);
+
     expect((await api.call('DELETE', `${PROVIDERS}/${provider.id}`)).statusCode).toBe(204);
     const gone = await api.call('GET', `${PROVIDERS}/${provider.id}`);
     expect(gone.statusCode).toBe(404);
