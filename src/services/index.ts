@@ -40,7 +40,7 @@ export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }
     [...shippedProviders({ devInbox: createDevInboxWriter(deps), upstream: deps.config.builtinSmsUpstream }), ...(deps.extraProviders ?? [])],
     deps.config.providerBaseUrls,
   );
-  const providerConfigs = createProviderConfigs(deps, { events, registry });
+  const providerConfigs = createProviderConfigs(deps, { events, registry, cache });
   const deliveries = createDeliveries(deps, { providerConfigs });
   const guardian = createGuardian(deps, { events, cache, channelsProblem: providerConfigs.channelsProblem });
   const userTokens = createUserTokens(deps, { tokens, clients });

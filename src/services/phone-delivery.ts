@@ -129,7 +129,7 @@ export function createPhoneDelivery(
     }
     const parsed = parsePhoneNumber(to);
     const country = parsed.ok ? parsed.country : undefined;
-    const configs = await providerConfigs.chain(tenant.id);
+    const configs = await providerConfigs.chain(tenant);
     return configs
       .filter((c) => c.channels.includes(channel) && (c.countries === null || (country !== undefined && c.countries.includes(country))))
       .map((c) => ({ definition: c.definition, config: c.config, providerConfigId: c.id }));

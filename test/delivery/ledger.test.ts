@@ -132,9 +132,12 @@ describe.each(DIALECTS)('SMS→voice fallback (%s)', (dialect) => {
     vendors.a.next({ kind: 'fail', status: 503, code: 'internal' }, 1);
     expect((await challengeIn(ctx(), tenant, actors)).response.statusCode).toBe(503);
 
-    await ctx().services.guardian.setVoiceFallback(tenant, true, {});
-    const settings = await ctx().services.guardian.settings(tenant);
-    expect(settings.voiceFallback).toBe(true);
+    const token = await adminOf(ctx(), tenant);
+    const call = (method: 'GET' | 'PUT', payload?: unknown) =>
+      ctx().app.inject({ method, url: '/api/v2/guardian/factors/phone/voice-fallback', headers: { host: tenant.domain, authorization: `Bearer ${token}` }, ...(payload ? { payload: payload as object } : {}) });
+    expect((await call('GET')).json()).toEqual({ enabled: false });
+    expect((await call('PUT', { enabled: true })).json()).toEqual({ enabled: true });
+    expect((await call('GET')).json()).toEqual({ enabled: true });
     vendors.a.next({ kind: 'fail', status: 400, code: 'invalid_number' }, 1);
     const { response } = await challengeIn(ctx(), tenant, actors);
     expect(response.statusCode).toBe(200);

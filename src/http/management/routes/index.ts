@@ -41,6 +41,7 @@ import updateSelectedProvider from './guardian/update-selected-provider.js';
 import updateTemplates from './guardian/update-templates.js';
 import updateTestNumbers from './guardian/update-test-numbers.js';
 import updateTwilio from './guardian/update-twilio.js';
+import voiceFallback from './guardian/voice-fallback.js';
 import getSigningKey from './keys/get.js';
 import listSigningKeys from './keys/list.js';
 import revokeSigningKey from './keys/revoke.js';
@@ -124,6 +125,7 @@ export const MANAGEMENT_ROUTES: ManagementRoute[] = [
   updatePhoneSettings,
   getTestNumbers,
   updateTestNumbers,
+  voiceFallback,
   getMfaPolicies,
   updateMfaPolicies,
   // guardian enrollments and users' authenticators
