@@ -31,6 +31,7 @@ export const ERROR_CATALOGUE = {
   client_grant_exists: { status: 409, family: 'management' },
   tenant_exists: { status: 409, family: 'management' },
   authentication_method_exists: { status: 409, family: 'management' },
+  phone_template_exists: { status: 409, family: 'management' },
   too_many_entities: { status: 403, family: 'management' },
   operation_not_supported: { status: 400, family: 'management' },
   phone_provider_error: { status: 400, family: 'management' },

@@ -64,7 +64,7 @@ export class NotFoundError extends Error {
 
 export class ConflictError extends Error {
   constructor(
-    readonly entity: 'user' | 'client' | 'client_grant' | 'tenant' | 'authentication_method' | 'authentication_method_limit',
+    readonly entity: 'user' | 'client' | 'client_grant' | 'tenant' | 'authentication_method' | 'authentication_method_limit' | 'phone_template',
     message: string,
   ) {
     super(message);

@@ -10,6 +10,7 @@ import { createConfigCache, type ConfigCache } from './config-cache.js';
 import { createDevInbox } from './dev-inbox.js';
 import { createDeliveries } from './deliveries.js';
 import { createProviderConfigs } from './provider-configs.js';
+import { createPhoneTemplates } from './phone-templates.js';
 import { createDevInboxWriter } from '../delivery/dev-inbox.js';
 import { createProviderRegistry, shippedProviders } from '../delivery/registry.js';
 import { createEnrollmentTickets } from './enrollment-tickets.js';
@@ -62,6 +63,7 @@ export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }
     registry,
     providerConfigs,
     deliveries,
+    phoneTemplates: createPhoneTemplates({ guardian }),
     authenticators,
     phoneDelivery,
     mfa,

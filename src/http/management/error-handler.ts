@@ -26,6 +26,7 @@ const CONFLICT_CODES: Record<ConflictError['entity'], ManagementErrorCode> = {
   tenant: 'tenant_exists',
   authentication_method: 'authentication_method_exists',
   authentication_method_limit: 'too_many_entities',
+  phone_template: 'phone_template_exists',
 };
 
 /** The message prefix and errorCode of a validation error, by the part of the request that failed. */

@@ -71,6 +71,11 @@ import getPhoneProvider from './phone-providers/get.js';
 import listPhoneProviders from './phone-providers/list.js';
 import tryPhoneProvider from './phone-providers/try.js';
 import updatePhoneProvider from './phone-providers/update.js';
+import createPhoneTemplate from './phone-templates/create.js';
+import getPhoneTemplate from './phone-templates/get.js';
+import listPhoneTemplates from './phone-templates/list.js';
+import resetPhoneTemplate from './phone-templates/reset.js';
+import updatePhoneTemplate from './phone-templates/update.js';
 
 export type ManagementRoute = (app: App, services: Services) => void;
 
@@ -158,6 +163,12 @@ export const MANAGEMENT_ROUTES: ManagementRoute[] = [
   updatePhoneProvider,
   deletePhoneProvider,
   tryPhoneProvider,
+  // Unified Phone templates (the guardian templates, another shape)
+  listPhoneTemplates,
+  createPhoneTemplate,
+  getPhoneTemplate,
+  updatePhoneTemplate,
+  resetPhoneTemplate,
   // the delivery ledger (Guardline extension)
   listPhoneDeliveries,
   getPhoneDelivery,
