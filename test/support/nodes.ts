@@ -12,6 +12,7 @@ import { buildServices } from '../../src/services/index.js';
 import type { DatabaseConfig } from '../../src/config/load.js';
 import { migrateToLatest, openDatabase } from '../../src/store/database.js';
 import { createStore } from '../../src/store/store.js';
+import type { ProviderDefinition } from '../../src/delivery/kit.js';
 import type { TestContext } from './harness.js';
 import { PUBLIC_URL } from './harness.js';
 import { TEST_POSTGRES_URL, TEST_REDIS_URL } from './services.js';
@@ -61,7 +62,7 @@ export function sqliteFile(clock: ManualClock): SharedStorage {
 }
 
 /** Starts one node; the first node of a storage bootstraps the tenant and its admin application. */
-export async function startNode(storage: SharedStorage): Promise<TestContext> {
+export async function startNode(storage: SharedStorage, options: { providers?: readonly ProviderDefinition[]; providerBaseUrls?: Record<string, string> } = {}): Promise<TestContext> {
   const handle = await openDatabase(storage.database, storage.schema ? { schema: storage.schema } : {});
   await migrateToLatest(handle);
   const { clock } = storage;
@@ -72,7 +73,8 @@ export async function startNode(storage: SharedStorage): Promise<TestContext> {
     random: cryptoRandom,
     secretBox: new SecretBox(storage.secretKey),
     limiter,
-    config: { publicUrl: PUBLIC_URL, baseDomain: PUBLIC_URL.hostname, defaultTenant: 'default', builtinSmsUpstream: undefined },
+    config: { publicUrl: PUBLIC_URL, baseDomain: PUBLIC_URL.hostname, defaultTenant: 'default', builtinSmsUpstream: undefined, providerBaseUrls: options.providerBaseUrls ?? {} },
+    ...(options.providers ? { extraProviders: options.providers } : {}),
   });
   const boot = await bootstrap(services, { defaultTenant: 'default' });
   if (boot.adminClient) storage.admin = boot.adminClient;
