@@ -123,7 +123,7 @@ describe('Twilio SMS when Twilio does not accept', () => {
     const { port } = server.address() as AddressInfo;
     await new Promise<void>((resolve) => server.close(() => resolve()));
     const outcome = await twilio.provider(FROM_CONFIG, `http://127.0.0.1:${port}`).send(message(), budget());
-    expect(outcome).toEqual({ kind: 'transient', error: { errorCode: 'unreachable', message: expect.stringContaining('could not be reached') } });
+    expect(outcome).toEqual({ kind: 'transient', error: { errorCode: 'unreachable', message: 'Twilio could not be reached: fetch failed (ECONNREFUSED)' } });
   });
 
   it('an abort at the time budget while Twilio never answers is a transient timeout', async () => {

@@ -31,7 +31,7 @@ export type TwilioConfig = Static<typeof twilioConfigSchema>;
  * only sends SMS). Returns an English sentence for a 400, or undefined when the configuration can serve the channels.
  */
 export function twilioConfigProblem(
-  config: Pick<TwilioConfig, 'from' | 'messaging_service_sid'> | { from?: string | null; messaging_service_sid?: string | null },
+  config: { from?: string | null; messaging_service_sid?: string | null },
   enabledChannels: readonly MessageChannel[],
 ): string | undefined {
   if (enabledChannels.includes('voice') && !config.from) {
@@ -101,7 +101,10 @@ function createTwilio(config: TwilioConfig, runtime: ProviderRuntime): ProviderI
       signal.throwIfAborted();
     } catch (error) {
       if (signal.aborted) return { kind: 'transient', error: twilioProviderError('timeout', 'Twilio did not answer within the send time budget.') };
-      return { kind: 'transient', error: twilioProviderError('unreachable', `Twilio could not be reached: ${(error as Error).message}`) };
+      // undici says only "fetch failed"; the cause's code (ECONNREFUSED, ENOTFOUND…) is what an operator needs.
+      const cause = (error as { cause?: { code?: unknown } }).cause?.code;
+      const reason = `${(error as Error).message}${typeof cause === 'string' ? ` (${cause})` : ''}`;
+      return { kind: 'transient', error: twilioProviderError('unreachable', `Twilio could not be reached: ${reason}`) };
     }
     return outcome(message.channel, response.status, answer ?? {});
   }
