@@ -22,15 +22,22 @@ import { bootstrap } from '../src/services/bootstrap.js';
 
 const DURATION_MS = Number(process.env.GUARDLINE_BENCH_MS ?? 2000);
 
-async function measure(name: string, op: () => Promise<unknown>, maxOps = Infinity): Promise<{ name: string; opsPerSec: number }> {
+/**
+ * `cpuMicros`: this process's CPU time (user + system) per op. On a machine shared with other work, wall-clock
+ * throughput moves with the neighbours' load; CPU per op moves much less, so it is the column to compare between
+ * runs (still only roughly: caches and frequency are shared too).
+ */
+async function measure(name: string, op: () => Promise<unknown>, maxOps = Infinity): Promise<{ name: string; opsPerSec: number; cpuMicros?: number }> {
   for (let i = 0; i < 20; i++) await op(); // warm-up
   let count = 0;
+  const cpu = process.cpuUsage();
   const start = performance.now();
   while (performance.now() - start < DURATION_MS && count < maxOps) {
     await op();
     count++;
   }
-  return { name, opsPerSec: (count * 1000) / (performance.now() - start) };
+  const used = process.cpuUsage(cpu);
+  return { name, opsPerSec: (count * 1000) / (performance.now() - start), cpuMicros: (used.user + used.system) / count };
 }
 
 /**
@@ -41,7 +48,7 @@ async function measure(name: string, op: () => Promise<unknown>, maxOps = Infini
 async function measurePair(
   names: [string, string],
   ops: [() => Promise<unknown>, () => Promise<unknown>],
-): Promise<Array<{ name: string; opsPerSec: number }>> {
+): Promise<Array<{ name: string; opsPerSec: number; cpuMicros?: number }>> {
   for (let i = 0; i < 20; i++) for (const op of ops) await op(); // warm-up
   const spent = [0, 0];
   let rounds = 0;
@@ -173,9 +180,9 @@ async function main() {
 
   const base = results[0]!.opsPerSec;
   console.log(`database: ${config.database.dialect}; ${DURATION_MS} ms per case; node ${process.version}`);
-  console.log('case'.padEnd(64), 'ops/s'.padStart(10), 'ratio to baseline'.padStart(20));
+  console.log('case'.padEnd(64), 'ops/s'.padStart(10), 'ratio to baseline'.padStart(20), 'CPU µs/op'.padStart(12));
   for (const r of results) {
-    console.log(r.name.padEnd(64), r.opsPerSec.toFixed(0).padStart(10), (r.opsPerSec / base).toFixed(4).padStart(20));
+    console.log(r.name.padEnd(64), r.opsPerSec.toFixed(0).padStart(10), (r.opsPerSec / base).toFixed(4).padStart(20), (r.cpuMicros === undefined ? '' : r.cpuMicros.toFixed(0)).padStart(12));
   }
   const rate = (name: string) => results.find((r) => r.name.startsWith(name))!.opsPerSec;
   const known = rate('POST /oauth/token known client');

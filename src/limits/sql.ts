@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Clock } from '../domain/clock.js';
 import type { Dialect } from '../store/database.js';
+import { prepared } from '../store/prepared.js';
 import type { Database } from '../store/schema.js';
 import { checkCost, checkRule, describe, view } from './gcra.js';
 import type { BucketRule, RateLimiter } from './limiter.js';
@@ -30,6 +31,20 @@ export function createSqlLimiter(options: { db: Kysely<Database>; dialect: Diale
   const greatest = (a: RawBuilder<unknown>, b: number): RawBuilder<number> =>
     options.dialect === 'sqlite' ? sql<number>`max(${a}, ${b})` : sql<number>`greatest(${a}, ${b})`;
   const stored = sql.ref('rate_limit_buckets.tat');
+  // Every limited step runs these two: compiled once (store/prepared.ts).
+  const upsert = prepared((q, id: string, fresh: number, now: number, increment: number, highest: number) =>
+    q
+      .insertInto('rate_limit_buckets')
+      .values({ key: id, tat: fresh })
+      .onConflict((oc) =>
+        oc
+          .column('key')
+          .doUpdateSet({ tat: sql<number>`${greatest(stored, now)} + ${increment}` })
+          .where(greatest(stored, now), '<=', highest),
+      )
+      .returning('tat'),
+  );
+  const select = prepared((q, id: string) => q.selectFrom('rate_limit_buckets').select('tat').where('key', '=', id));
   const idOf = (rule: BucketRule, key: string) => `${rule.name}:${key}`;
   let opsSinceSweep = 0;
   let closed = false;
@@ -70,7 +85,7 @@ export function createSqlLimiter(options: { db: Kysely<Database>; dialect: Diale
   }
 
   async function read(id: string): Promise<number | undefined> {
-    const row = await db.selectFrom('rate_limit_buckets').select('tat').where('key', '=', id).executeTakeFirst();
+    const row = (await select(db, id)).rows[0];
     return row ? Number(row.tat) : undefined;
   }
 
@@ -82,17 +97,7 @@ export function createSqlLimiter(options: { db: Kysely<Database>; dialect: Diale
       const increment = cost * rule.refillEveryMs;
       // allowed ⇔ max(tat, now) + cost·T − now ≤ burst·T
       const highest = now + (rule.burst - cost) * rule.refillEveryMs;
-      const row = await write((q) => q
-        .insertInto('rate_limit_buckets')
-        .values({ key: id, tat: now + increment })
-        .onConflict((oc) =>
-          oc
-            .column('key')
-            .doUpdateSet({ tat: sql<number>`${greatest(stored, now)} + ${increment}` })
-            .where(greatest(stored, now), '<=', highest),
-        )
-        .returning('tat')
-        .executeTakeFirst());
+      const row = await write(async (q) => (await upsert(q, id, now + increment, now, increment, highest)).rows[0]);
       if (row) return describe(rule, now, Number(row.tat), true, cost);
       return describe(rule, now, Math.max((await read(id)) ?? now, now), false, cost);
     },

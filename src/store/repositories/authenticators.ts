@@ -1,22 +1,20 @@
 import type { Kysely, Selectable } from 'kysely';
+import { prepared } from '../prepared.js';
 import type { AuthenticatorsTable, Database } from '../schema.js';
 
 export type AuthenticatorRow = Selectable<AuthenticatorsTable>;
+
+/** Every MFA request lists the user's authenticators: compiled once (prepared.ts). */
+const byUser = prepared((db, tenantId: string, userId: string) =>
+  db.selectFrom('authenticators').selectAll().where('tenant_id', '=', tenantId).where('user_id', '=', userId).orderBy('created_at').orderBy('id'),
+);
 
 export function authenticatorRepository(db: Kysely<Database>) {
   return {
     insert: (row: AuthenticatorRow) => db.insertInto('authenticators').values(row).execute(),
     find: (tenantId: string, id: string) =>
       db.selectFrom('authenticators').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst(),
-    listByUser: (tenantId: string, userId: string) =>
-      db
-        .selectFrom('authenticators')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('user_id', '=', userId)
-        .orderBy('created_at')
-        .orderBy('id')
-        .execute(),
+    listByUser: async (tenantId: string, userId: string): Promise<AuthenticatorRow[]> => (await byUser(db, tenantId, userId)).rows,
     update: (tenantId: string, id: string, patch: Partial<Omit<AuthenticatorRow, 'id' | 'tenant_id' | 'user_id'>>) =>
       db.updateTable('authenticators').set(patch).where('tenant_id', '=', tenantId).where('id', '=', id).execute(),
     /** Confirms a pending authenticator; false when it was not pending (already confirmed or gone). */

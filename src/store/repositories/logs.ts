@@ -1,5 +1,24 @@
 import type { Kysely, Selectable } from 'kysely';
+import { preparedInsert } from '../prepared.js';
 import type { Database, LogsTable } from '../schema.js';
+
+/** Most requests write one event: compiled once (prepared.ts). */
+const insertLog = preparedInsert<Selectable<LogsTable>>('logs', {
+  log_id: true,
+  tenant_id: true,
+  date: true,
+  type: true,
+  description: true,
+  client_id: true,
+  client_name: true,
+  user_id: true,
+  user_name: true,
+  connection: true,
+  ip: true,
+  user_agent: true,
+  hostname: true,
+  details: true,
+});
 
 export type LogRow = Selectable<LogsTable>;
 
@@ -21,7 +40,9 @@ export function logRepository(db: Kysely<Database>) {
     return q;
   };
   return {
-    insert: (row: LogRow) => db.insertInto('logs').values(row).execute(),
+    insert: async (row: LogRow): Promise<void> => {
+      await insertLog(db, row);
+    },
     /** Several entries in one statement (the events of one operation). */
     insertMany: (rows: LogRow[]) => db.insertInto('logs').values(rows).execute(),
     find: (tenantId: string, logId: string) =>

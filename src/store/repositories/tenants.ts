@@ -1,7 +1,19 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
+import { prepared } from '../prepared.js';
 import type { Database, TenantsTable } from '../schema.js';
 
 export type TenantRow = Selectable<TenantsTable>;
+
+/** Every request resolves its tenant: compiled once (prepared.ts). */
+const byNameWithDomains = prepared((db, name: string) =>
+  db
+    .selectFrom('tenants')
+    .leftJoin('tenant_domains', 'tenant_domains.tenant_id', 'tenants.id')
+    .selectAll('tenants')
+    .select('tenant_domains.domain as custom_domain')
+    .where('tenants.name', '=', name)
+    .orderBy('tenant_domains.domain'),
+);
 
 export function tenantRepository(db: Kysely<Database>) {
   return {
@@ -9,14 +21,7 @@ export function tenantRepository(db: Kysely<Database>) {
     findByName: (name: string) => db.selectFrom('tenants').selectAll().where('name', '=', name).executeTakeFirst(),
     /** The tenant named `name` and its custom domains (sorted), in one statement: every request resolves its tenant. */
     async findByNameWithDomains(name: string): Promise<{ row: TenantRow; domains: string[] } | undefined> {
-      const rows = await db
-        .selectFrom('tenants')
-        .leftJoin('tenant_domains', 'tenant_domains.tenant_id', 'tenants.id')
-        .selectAll('tenants')
-        .select('tenant_domains.domain as custom_domain')
-        .where('tenants.name', '=', name)
-        .orderBy('tenant_domains.domain')
-        .execute();
+      const { rows } = await byNameWithDomains(db, name);
       const first = rows[0];
       if (!first) return undefined;
       const { custom_domain: _, ...row } = first;

@@ -1,5 +1,22 @@
 import type { Kysely, Selectable } from 'kysely';
+import { prepared } from '../prepared.js';
 import type { Database, UsersTable } from '../schema.js';
+
+/** Every password login: the connection and the user in one statement, compiled once (prepared.ts). */
+const loginLookup = prepared((db, tenantId: string, connectionName: string, email: string, username: string) =>
+  db
+    .selectFrom('connections')
+    .leftJoin('users', (join) =>
+      join
+        .onRef('users.connection_id', '=', 'connections.id')
+        .on('users.tenant_id', '=', tenantId)
+        .on((eb) => eb.or([eb('users.email', '=', email), eb('users.username', '=', username)])),
+    )
+    .selectAll('users')
+    .select('connections.name as connection_name')
+    .where('connections.tenant_id', '=', tenantId)
+    .where('connections.name', '=', connectionName),
+);
 
 export type UserRow = Selectable<UsersTable>;
 export type UserWithConnection = UserRow & { connection_name: string };
@@ -35,19 +52,7 @@ export function userRepository(db: Kysely<Database>) {
      * with this email (case-insensitive) or username.
      */
     async findForLoginByConnectionName(tenantId: string, connectionName: string, identifier: string): Promise<{ user: UserWithConnection | undefined } | undefined> {
-      const row = await db
-        .selectFrom('connections')
-        .leftJoin('users', (join) =>
-          join
-            .onRef('users.connection_id', '=', 'connections.id')
-            .on('users.tenant_id', '=', tenantId)
-            .on((eb) => eb.or([eb('users.email', '=', identifier.toLowerCase()), eb('users.username', '=', identifier)])),
-        )
-        .selectAll('users')
-        .select('connections.name as connection_name')
-        .where('connections.tenant_id', '=', tenantId)
-        .where('connections.name', '=', connectionName)
-        .executeTakeFirst();
+      const row = (await loginLookup(db, tenantId, connectionName, identifier.toLowerCase(), identifier)).rows[0];
       if (!row) return undefined;
       return { user: row.user_id === null ? undefined : (row as UserWithConnection) };
     },
