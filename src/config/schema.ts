@@ -109,6 +109,41 @@ export const CONFIG_OPTIONS = [
     defaultText: '`https://api.twilio.com`',
   },
   {
+    env: 'GUARDLINE_SNS_BASE_URL',
+    description: "Amazon SNS API base URL for tenants' `sns` providers; `{region}` is replaced by the configuration's region (a VPC endpoint, a proxy, or a test double).",
+    defaultText: '`https://sns.{region}.amazonaws.com`',
+  },
+  {
+    env: 'GUARDLINE_VONAGE_BASE_URL',
+    description: "Vonage SMS API base URL for tenants' `vonage` providers.",
+    defaultText: '`https://rest.nexmo.com`',
+  },
+  {
+    env: 'GUARDLINE_INFOBIP_BASE_URL',
+    description: "Infobip API base URL for tenants' `infobip` providers (an account's personal base URL, e.g. `https://xxxxx.api.infobip.com`).",
+    defaultText: '`https://api.infobip.com`',
+  },
+  {
+    env: 'GUARDLINE_TELESIGN_BASE_URL',
+    description: "Telesign REST API base URL for tenants' `telesign` providers.",
+    defaultText: '`https://rest-ww.telesign.com`',
+  },
+  {
+    env: 'GUARDLINE_ESENDEX_BASE_URL',
+    description: "Esendex REST API base URL for tenants' `esendex` providers.",
+    defaultText: '`https://api.esendex.com`',
+  },
+  {
+    env: 'GUARDLINE_CLICKSEND_BASE_URL',
+    description: "ClickSend REST API base URL for tenants' `clicksend` providers.",
+    defaultText: '`https://rest.clicksend.com`',
+  },
+  {
+    env: 'GUARDLINE_MITTO_BASE_URL',
+    description: "Mitto SMS API base URL for tenants' `mitto` providers (a regional endpoint, a proxy, or a test double).",
+    defaultText: '`https://rest.mittoapi.net`',
+  },
+  {
     env: 'GUARDLINE_DELIVERY_BUDGET_MS',
     description:
       "Time budget of one send across the tenant's whole provider chain, in milliseconds (100–60000). Each provider's request is aborted when the budget runs out; a transient failure moves on to the next provider only while budget is left.",

@@ -3,6 +3,14 @@ import type { MessageChannel } from '../domain/message-templates.js';
 import { builtinProvider } from './builtin.js';
 import type { DevInboxWriter } from './dev-inbox.js';
 import type { ProviderDefinition } from './kit.js';
+import { amazonSns } from './providers/amazon-sns.js';
+import { clicksend } from './providers/clicksend.js';
+import { esendex } from './providers/esendex.js';
+import { infobip } from './providers/infobip.js';
+import { mitto } from './providers/mitto.js';
+import { telesign } from './providers/telesign.js';
+import { twilioConfigProblem, twilioProvider } from './providers/twilio.js';
+import { vonage } from './providers/vonage.js';
 
 /**
  * The registry: the only list of delivery providers. Everything that needs to know which providers exist (the
@@ -40,8 +48,8 @@ export const BUILTIN_PROVIDER_ID = 'auth0';
  * provider is built from its dependencies (the dev inbox, the instance-wide upstream); vendor providers are plain
  * definitions.
  */
-export function shippedProviders(builtin: { devInbox: DevInboxWriter; upstream: BuiltinSmsUpstream | undefined }): ProviderDefinition[] {
-  return [builtinProvider(builtin)];
+export function shippedProviders(builtin: { devInbox: DevInboxWriter; upstream: BuiltinSmsUpstream | undefined; fetch: typeof fetch }): ProviderDefinition[] {
+  return [builtinProvider(builtin), twilioProvider, amazonSns, vonage, infobip, telesign, esendex, clicksend, mitto] as ProviderDefinition[];
 }
 
 /**
@@ -51,11 +59,9 @@ export function shippedProviders(builtin: { devInbox: DevInboxWriter; upstream: 
 type ConfigCheck = (config: Record<string, unknown>, channels: readonly MessageChannel[]) => string | undefined;
 
 const CONFIG_CHECKS: Record<string, ConfigCheck> = {
-  // Interim until the Twilio provider module lands (its twilioConfigProblem replaces this): voice needs a From number.
+  // A sender is needed, and voice always needs a From number (a Messaging Service only sends SMS).
   twilio: (config, channels) =>
-    channels.includes('voice') && !(typeof config.from === 'string' && config.from !== '')
-      ? 'Twilio voice calls need a From number (from), even when SMS uses a Messaging Service: set from, or disable voice first.'
-      : undefined,
+    twilioConfigProblem({ from: typeof config.from === 'string' ? config.from : null, messaging_service_sid: typeof config.messaging_service_sid === 'string' ? config.messaging_service_sid : null }, channels),
 };
 
 export function configProblem(providerId: string, config: Record<string, unknown>, channels: readonly MessageChannel[]): string | undefined {

@@ -38,7 +38,7 @@ export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }
   const users = createUsers(deps);
   const clientGrants = createClientGrants(deps);
   const registry = createProviderRegistry(
-    [...shippedProviders({ devInbox: createDevInboxWriter(deps), upstream: deps.config.builtinSmsUpstream }), ...(deps.extraProviders ?? [])],
+    [...shippedProviders({ devInbox: createDevInboxWriter(deps), upstream: deps.config.builtinSmsUpstream, fetch: deps.fetch ?? globalThis.fetch }), ...(deps.extraProviders ?? [])],
     deps.config.providerBaseUrls,
   );
   const providerConfigs = createProviderConfigs(deps, { events, registry, cache });

@@ -283,6 +283,8 @@ export function createProviderConfigs(
 
     /** Why enabling `channels` would break the tenant's configured providers (voice needs a Twilio From), if it would. */
     async channelsProblem(tenant: Tenant, channels: readonly MessageChannel[]): Promise<string | undefined> {
+      // Only enabling voice is checked here: an incomplete configuration stays allowed, as Auth0's schema allows it.
+      if (!channels.includes('voice')) return undefined;
       for (const row of await store.providerConfigs.listByTenant(tenant.id)) {
         if (row.enabled !== 1) continue;
         const problem = configProblem(row.provider, open(row), channels);

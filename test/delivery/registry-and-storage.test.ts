@@ -2,7 +2,7 @@ import { Migrator, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, ConfigError } from '../../src/config/load.js';
 import { CONFIG_OPTIONS } from '../../src/config/schema.js';
-import { createProviderRegistry } from '../../src/delivery/registry.js';
+import { createProviderRegistry, shippedProviders } from '../../src/delivery/registry.js';
 import { migrationProvider } from '../../src/store/migrations/index.js';
 import { DIALECTS, openTestDatabase, useTestContext } from '../support/harness.js';
 import { errorBody, managementApi } from '../management/support.js';
@@ -44,7 +44,16 @@ describe('the provider registry', () => {
       'GUARDLINE_DELIVERY_BUDGET_MS: "50" must be an integer from 100 to 60000',
       'GUARDLINE_DELIVERY_CONCURRENCY: "many" must be an integer from 1 to 1000',
     ]);
-    expect(CONFIG_OPTIONS.map((o) => o.env)).toContain('GUARDLINE_TWILIO_BASE_URL');
+  });
+
+  it("lists every shipped provider once, each with its base URL setting in the configuration schema (so docs/configuration.md has it)", () => {
+    const shipped = shippedProviders({ devInbox: async () => 'x', upstream: undefined, fetch });
+    expect(shipped.map((d) => d.id)).toEqual(['auth0', 'twilio', 'sns', 'vonage', 'infobip', 'telesign', 'esendex', 'clicksend', 'mitto']);
+    const settings = new Set<string>(CONFIG_OPTIONS.map((o) => o.env));
+    for (const definition of shipped) expect(settings.has(definition.baseUrlSetting), definition.baseUrlSetting).toBe(true);
+    const registry = createProviderRegistry(shipped);
+    expect(registry.supports('twilio', 'voice')).toBe(true);
+    expect(shipped.filter((d) => d.channels.includes('voice')).map((d) => d.id)).toEqual(shipped.filter((d) => registry.supports(d.id, 'voice')).map((d) => d.id));
   });
 });
 
@@ -88,7 +97,7 @@ describe.each(DIALECTS)('Twilio through the guardian endpoints: voice needs a Fr
   const api = managementApi(ctx);
   const PHONE = '/guardian/factors/phone/providers/twilio';
   const TYPES = '/guardian/factors/phone/message-types';
-  const NEEDS_FROM = 'Twilio voice calls need a From number (from), even when SMS uses a Messaging Service: set from, or disable voice first.';
+  const NEEDS_FROM = 'Voice calls through Twilio need a From number: set from to a voice-capable Twilio number in E.164 format (a Messaging Service only sends SMS).';
 
   it('refuses Twilio settings without From while voice is enabled, and enabling voice while the Twilio settings have no From', async () => {
     expect((await api.call('PUT', PHONE, { payload: { sid: 'AC1', auth_token: 'token-0123456789', messaging_service_sid: 'MG1' } })).statusCode).toBe(200);

@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuiltinSmsUpstream } from '../../src/config/load.js';
-import { sendTwilioSms } from '../../src/delivery/twilio-messages.js';
+import { sendTwilioSms } from '../support/twilio-sms-client.js';
 import { createAdminApplication } from '../../src/services/bootstrap.js';
 import type { Tenant } from '../../src/services/tenants.js';
 import { createUser } from '../auth/helpers.js';
@@ -178,10 +178,11 @@ describe.each(DIALECTS)('built-in provider (%s)', (dialect) => {
     });
 
     it.each([
-      // Twilio's own error codes since the provider kit (issue 9); a dropped connection is Guardline's `unreachable`.
+      // Twilio's own error codes since the built-in upstream sends through the Twilio provider (issue 9); a dropped
+      // connection is Guardline's `unreachable`.
       ['http500', '20500', 'Internal Server Error'],
       ['http429', '20429', 'Too Many Requests'],
-      ['close', 'unreachable', expect.stringMatching(/^Twilio unreachable: /)],
+      ['close', 'unreachable', expect.stringMatching(/^Twilio could not be reached: /)],
     ] as const)('an upstream failure (%s) answers 503, logs %s as a transient outcome, and gives the message back to the cap', async (failure, errorCode, message) => {
       await enablePhoneFactor(ctx());
       const actors = await mfaActors(ctx());

@@ -1,4 +1,7 @@
 /**
+ * A minimal client of Twilio's Messages API, used only to check the loopback fake (test/support/fake-twilio.ts) on its
+ * own; Guardline itself sends through src/delivery/providers/twilio.ts.
+ *
  * Twilio's Messages API (`POST /2010-04-01/Accounts/{sid}/Messages.json`) over plain fetch: the official SDK is
  * 29 MB and has no base-URL option (see the stack file), and this is one form-encoded POST.
  */
