@@ -91,6 +91,28 @@ describe.each(DIALECTS)('Management API: Unified Phone providers, one truth with
     await api.call('DELETE', `${PROVIDERS}/${provider.id}`);
   });
 
+  it("twilio in Auth0's Unified Phone shape is the same row the guardian Twilio endpoints read; voice without default_from is a 400", async () => {
+    const sid = `AC${'ab'.repeat(16)}`;
+    const mssid = `MG${'cd'.repeat(16)}`;
+    const token = 'unified-twilio-token-0123456789';
+    const created = await api.call('POST', PROVIDERS, { payload: { name: 'twilio', configuration: { sid, mssid, default_from: '+14155550100', delivery_methods: ['text', 'voice'] }, credentials: { auth_token: token } } });
+    expect(created.statusCode).toBe(201);
+    expect(created.json().configuration).toEqual({ sid, default_from: '+14155550100', mssid, delivery_methods: ['text', 'voice'] });
+    expect(created.body).not.toContain(token);
+    expect((await api.call('GET', '/guardian/factors/phone/providers/twilio')).json()).toEqual({ sid, from: '+14155550100', messaging_service_sid: mssid, auth_token: '****6789' });
+
+    expect((await api.call('PUT', '/guardian/factors/phone/message-types', { payload: { message_types: ['sms', 'voice'] } })).statusCode).toBe(200);
+    const before = await storeSnapshot(ctx);
+    const noFrom = await api.call('POST', PROVIDERS, { payload: { name: 'twilio', configuration: { sid, mssid, delivery_methods: ['voice'] }, credentials: { auth_token: token } } });
+    expect(noFrom.statusCode).toBe(400);
+    expect(noFrom.json().message).toContain('Voice calls through Twilio need a From number');
+    const missing = await api.call('POST', PROVIDERS, { payload: { name: 'twilio', configuration: { sid }, credentials: { auth_token: token } } });
+    expect(missing.json().message).toBe('configuration: Missing required property: delivery_methods');
+    expect(await storeSnapshot(ctx)).toEqual(before);
+    await api.call('PUT', '/guardian/factors/phone/message-types', { payload: { message_types: ['sms'] } });
+    await api.call('DELETE', `${PROVIDERS}/${created.json().id}`);
+  });
+
   itRejectsBadRequests(ctx, api, clock, { method: 'GET', path: () => PROVIDERS, scopes: ['read:phone_providers'] });
   itRejectsBadRequests(ctx, api, clock, {
     method: 'POST',
