@@ -19,7 +19,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writ
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PG_SERVER, REDIS_URL, RESULTS_DIR, benchGuardline, guardlineStorage, seedGuardline, startGuardline } from './guardline.js';
-import { CONNECTIONS, DURATION, rows } from './load.js';
+import { CONNECTIONS, DURATION, closeConnections, rows } from './load.js';
 import { benchTwoNodes, type Check } from './nodes.js';
 import { benchCeiling, benchPeer, ensurePeer } from './peer.js';
 import { ROOT, onCleanup, run, runNode, shutdown, stopPid } from './processes.js';
@@ -95,5 +95,6 @@ try {
   console.error(`\nbench failed: ${(err as Error).stack ?? String(err)}`);
   process.exitCode = 1;
 } finally {
+  closeConnections();
   await shutdown();
 }
