@@ -196,9 +196,10 @@ export const closeConnections = (): void => agent.destroy();
 
 /**
  * One JSON request through node:http, not fetch: fetch drops a `host` header (a forbidden header name), and the
- * Host header is how Guardline picks the tenant.
+ * Host header is how Guardline picks the tenant. A kept-alive socket the server closed while it sat idle (a long
+ * seed between two calls) fails on reuse before the server saw anything: that one case is retried, once.
  */
-export function call(url: string, method: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+export function call(url: string, method: string, body: unknown, headers: Record<string, string> = {}, retried = false): Promise<Answer> {
   const payload = body !== undefined ? JSON.stringify(body) : undefined;
   return new Promise((resolve, reject) => {
     const request = http.request(url, { method, agent, headers: { 'content-type': 'application/json', ...(payload !== undefined ? { 'content-length': String(Buffer.byteLength(payload)) } : {}), ...headers } }, (response) => {
@@ -214,7 +215,10 @@ export function call(url: string, method: string, body: unknown, headers: Record
       });
       response.on('error', reject);
     });
-    request.on('error', reject);
+    request.on('error', (err: NodeJS.ErrnoException) => {
+      if (request.reusedSocket && !retried && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) resolve(call(url, method, body, headers, true));
+      else reject(err);
+    });
     request.end(payload);
   });
 }
