@@ -133,7 +133,8 @@ export async function loadParts(meta: Meta, parts: Part[], expected: number[], s
   for (const result of results) for (const [code, s] of Object.entries(result.statusCodeStats)) statuses[code] = (statuses[code] ?? 0) + s.count;
   const answered = Object.values(statuses).reduce((a, b) => a + b, 0);
   const good = expected.reduce((sum, code) => sum + (statuses[String(code)] ?? 0), 0);
-  const unexpected = answered - good + results.reduce((sum, r) => sum + r.errors + r.timeouts, 0);
+  // autocannon's `errors` already include its `timeouts`.
+  const unexpected = answered - good + results.reduce((sum, r) => sum + r.errors, 0);
   // Percentiles of one part, or the worst part's when several ran (autocannon keeps no shared histogram).
   const row: Row = {
     ...meta,
