@@ -65,8 +65,9 @@ export function printTargets(baselines: Argon2Baseline[], checks: Check[]): void
     for (const { size, row, seed } of sized) {
       if (row) console.log(`${mode}: ${size.toLocaleString('en')} users (seeded in ${seed?.seconds.toFixed(0)} s): challenge ${row.rps.toFixed(0)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms`);
     }
-    const small = sized[0]?.row;
-    const large = sized[sized.length - 1]?.row;
+    const bySize = [...sized].sort((x, y) => x.size - y.size);
+    const small = bySize[0]?.row;
+    const large = bySize[bySize.length - 1]?.row;
     if (small && large && small !== large) {
       console.log(`${mode}: largest ÷ smallest: p50 ${(large.p50 / small.p50).toFixed(2)}, p99 ${(large.p99 / small.p99).toFixed(2)}, req/s ${(large.rps / small.rps).toFixed(2)} (target: latency within 1.2×)`);
     }
