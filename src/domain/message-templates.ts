@@ -166,11 +166,27 @@ function tidy(text: string, channel: MessageChannel): string {
 }
 
 /**
+ * Parsed templates by source: every code sent renders one, and parsing is most of a render's cost. Parsed
+ * templates are immutable and liquidjs renders them as often as asked. Bounded (least recently used first out),
+ * a Map in insertion order being all the LRU this needs; a failed parse is not kept.
+ */
+const PARSED_TEMPLATES_KEPT = 500;
+const parsedTemplates = new Map<string, Template[]>();
+function parsedTemplate(source: string): Template[] {
+  let templates = parsedTemplates.get(source);
+  if (templates) parsedTemplates.delete(source);
+  else templates = parse(source);
+  parsedTemplates.set(source, templates);
+  if (parsedTemplates.size > PARSED_TEMPLATES_KEPT) parsedTemplates.delete(parsedTemplates.keys().next().value as string);
+  return templates;
+}
+
+/**
  * Renders a template. It need not have been checked: the engine refuses unknown variables and filters and the
  * forbidden tags by itself; checking first only gives the tenant the error earlier. Throws TemplateError.
  */
 export async function renderMessage(input: RenderInput): Promise<string> {
-  const templates = parse(input.source);
+  const templates = parsedTemplate(input.source);
   try {
     const output: unknown = await engine.render(templates, scope(input));
     return tidy(String(output), input.channel);

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv, curlJson, freePort, runGuardline, startGuardline } from '../support/cli.js';
 import { TEST_POSTGRES_URL } from '../support/services.js';
+import { MIGRATIONS } from '../../src/store/migrations/index.js';
 
 /** Production mode on PostgreSQL: `guardline migrate` first, then `guardline start` (which refuses to migrate). */
 describe('PostgreSQL deployment (real process)', () => {
@@ -36,7 +37,7 @@ describe('PostgreSQL deployment (real process)', () => {
   it('refuses to start before `guardline migrate`, naming the command to run', async () => {
     const result = await runGuardline(['start'], env);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('pending migration(s) (0001_foundation, 0002_phone_factor, 0003_hardening): run `guardline migrate` first');
+    expect(result.stderr).toContain(`pending migration(s) (${Object.keys(MIGRATIONS).join(', ')}): run \`guardline migrate\` first`);
   });
 
   it('migrates, then starts and serves the Management API', async () => {
@@ -44,7 +45,7 @@ describe('PostgreSQL deployment (real process)', () => {
     expect(migrated.code, migrated.stderr).toBe(0);
     expect(migrated.stdout).toContain('applied 0001_foundation');
     expect(migrated.stdout).toContain('applied 0002_phone_factor');
-    expect(migrated.stdout).toContain('applied 0003_hardening');
+    for (const name of Object.keys(MIGRATIONS)) expect(migrated.stdout).toContain(`applied ${name}`);
     expect((await runGuardline(['migrate'], env)).stdout).toContain('The database is up to date.');
 
     const server = await startGuardline(env);

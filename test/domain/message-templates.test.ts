@@ -98,6 +98,16 @@ describe('default templates', () => {
 });
 
 describe('renderMessage', () => {
+  it('renders one source many times with each call’s values (parsed once, never the output kept)', async () => {
+    const source = '{{ tenant.friendly_name }}: {{ code }}{% if locale == "ja" %}（日本語）{% endif %}';
+    const render = (code: string, locale: string, tenantFriendlyName: string) => renderMessage({ source, channel: 'sms', code, locale, tenantFriendlyName });
+    expect(await render('111111', 'en', 'Acme')).toBe('Acme: 111111');
+    expect(await render('222222', 'ja', 'Beta')).toBe('Beta: 222222（日本語）');
+    expect(await render('111111', 'en', 'Acme')).toBe('Acme: 111111');
+    await expect(renderMessage({ source: '{{ nope }}', channel: 'sms', code: '1', locale: 'en', tenantFriendlyName: 'x' })).rejects.toThrow(TemplateError);
+    await expect(renderMessage({ source: '{{ nope }}', channel: 'sms', code: '1', locale: 'en', tenantFriendlyName: 'x' })).rejects.toThrow(TemplateError);
+  });
+
   it('spells the code digit by digit and marks the pause for voice; SMS gets the code whole and no pause', async () => {
     const source = 'Code: {{pause}}{{code}}';
     expect(VOICE_PAUSE).toBe('[pause]');
