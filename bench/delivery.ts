@@ -471,7 +471,10 @@ async function main() {
   console.log(`\n${path.relative(process.cwd(), RESULTS)} written (${results.seconds.toFixed(0)} s)`);
   if (failures.length > 0) {
     console.error(`\nFAIL: ${failures.length} check(s) failed; these figures are not valid:`);
-    for (const f of failures.slice(0, 20)) console.error(`  - ${f}`);
+    // Grouped by what failed (the text before the first colon), the first of each group shown.
+    const groups = new Map<string, string[]>();
+    for (const f of failures) groups.set(f.split(':')[0]!, [...(groups.get(f.split(':')[0]!) ?? []), f]);
+    for (const [, group] of groups) console.error(`  - ${group[0]}${group.length > 1 ? ` (and ${group.length - 1} more like it)` : ''}`);
     process.exitCode = 1;
   }
 }
