@@ -87,6 +87,15 @@ describe('first run in embedded mode (real process, curl)', () => {
     });
   });
 
+  it('output into a closed pipe (`guardline … | head -0`) does not crash the command, and its work is done', async () => {
+    const made = await runGuardline(['tenant', 'create', 'closed-pipe'], env, undefined, { closedStdout: true });
+    expect(made.stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(made.code).toBe(0);
+    const again = await runGuardline(['tenant', 'create', 'closed-pipe'], env);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain('already exists');
+  });
+
   it("with curl: tenant A's token is rejected on tenant B", async () => {
     const made = await runGuardline(['tenant', 'create', 'acme', '--friendly-name', 'Acme'], env);
     expect(made.code, made.stderr).toBe(0);

@@ -23,13 +23,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Runs `guardline <args>` to completion. */
-export function runGuardline(args: string[], env: NodeJS.ProcessEnv, stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs `guardline <args>` to completion. `closedStdout`: nobody reads its output (`guardline … | head -0`). */
+export function runGuardline(args: string[], env: NodeJS.ProcessEnv, stdin?: string, options: { closedStdout?: boolean } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...ENTRY, ...args], { env, cwd: ROOT });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    if (options.closedStdout) child.stdout.destroy();
+    else child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.once('error', reject);
     child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
