@@ -23,6 +23,8 @@ import { createTenants } from './tenants.js';
 import { createTokens } from './tokens.js';
 import { createUserTokens } from './user-tokens.js';
 import { createUsers } from './users.js';
+import { createLoginSettings } from './login-settings.js';
+import { createRememberedBrowsers } from './remembered-browsers.js';
 
 /**
  * Builds every use case from the injected adapters. The HTTP layer and the CLI both start here. `cache` is the
@@ -70,6 +72,8 @@ export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }
     bruteForce,
     enrollmentTickets: createEnrollmentTickets(deps),
     devInbox: createDevInbox(deps),
+    loginSettings: createLoginSettings(deps, { cache }),
+    rememberedBrowsers: createRememberedBrowsers(deps),
     authorization: createAuthorization(deps, { users, clients, clientGrants, tokens, userTokens, events, secondFactor: mfa.secondFactor, bruteForce }),
   };
 }

@@ -311,6 +311,27 @@ export interface EnrollmentTicketsTable {
   consumed_at: string | null;
 }
 
+/** A browser a user asked to remember after their second factor ("Remember this device for 30 days"). */
+export interface RememberedBrowsersTable {
+  /** SHA-256 of the token the browser's cookie carries. */
+  token_hash: string;
+  tenant_id: string;
+  user_id: string;
+  created_at: string;
+  /** created_at + 30 days: the browser is asked again after this, used or not. */
+  expires_at: string;
+  /** Seven days without a login from this browser expire it. */
+  last_used_at: string;
+}
+
+/** Per-tenant settings of the login pages (Guardline extensions; see docs/login.md). */
+export interface LoginSettingsTable {
+  tenant_id: string;
+  /** 1: the MFA challenge screens offer "Remember this device for 30 days". */
+  remember_browser: number;
+  updated_at: string;
+}
+
 /** One token bucket of the embedded limiter (limits/sql.ts); PostgreSQL returns the bigint as a string. */
 export interface RateLimitBucketsTable {
   key: string;
@@ -361,4 +382,6 @@ export interface Database {
   user_blocks: UserBlocksTable;
   provider_configs: ProviderConfigsTable;
   delivery_attempts: DeliveryAttemptsTable;
+  remembered_browsers: RememberedBrowsersTable;
+  login_settings: LoginSettingsTable;
 }

@@ -19,6 +19,8 @@ import { attackProtectionRepository } from './repositories/attack-protection.js'
 import { userBlockRepository } from './repositories/user-blocks.js';
 import { deliveryRepository } from './repositories/deliveries.js';
 import { providerConfigRepository } from './repositories/provider-configs.js';
+import { rememberedBrowserRepository } from './repositories/remembered-browsers.js';
+import { loginSettingsRepository } from './repositories/login-settings.js';
 
 function repositories(db: Kysely<Database>) {
   return {
@@ -40,6 +42,8 @@ function repositories(db: Kysely<Database>) {
     userBlocks: userBlockRepository(db),
     providerConfigs: providerConfigRepository(db),
     deliveries: deliveryRepository(db),
+    rememberedBrowsers: rememberedBrowserRepository(db),
+    loginSettings: loginSettingsRepository(db),
   };
 }
 

@@ -57,6 +57,9 @@ import listUsersByEmail from './users/list-by-email.js';
 import listUsers from './users/list.js';
 import listUserLogs from './users/logs.js';
 import updateUser from './users/update.js';
+import invalidateRememberBrowser from './users/invalidate-remember-browser.js';
+import getPromptSettings from './prompts/get.js';
+import updatePromptSettings from './prompts/update.js';
 import getBruteForce from './attack-protection/get-brute-force.js';
 import updateBruteForce from './attack-protection/update-brute-force.js';
 import deleteUserBlocks from './user-blocks/delete.js';
@@ -96,6 +99,7 @@ export const MANAGEMENT_ROUTES: ManagementRoute[] = [
   updateUser,
   deleteUser,
   listUserLogs,
+  invalidateRememberBrowser,
   // client grants
   createClientGrant,
   listClientGrants,
@@ -107,6 +111,9 @@ export const MANAGEMENT_ROUTES: ManagementRoute[] = [
   // tenant settings
   getTenantSettings,
   updateTenantSettings,
+  // prompts (Universal Login settings)
+  getPromptSettings,
+  updatePromptSettings,
   // signing keys
   listSigningKeys,
   getSigningKey,

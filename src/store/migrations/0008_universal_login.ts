@@ -1,0 +1,51 @@
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
+
+/**
+ * Universal Login's second factor:
+ * - `remembered_browsers`: "Remember this device for 30 days". The browser holds an opaque token (cookie); the store
+ *   keeps its SHA-256, the user, when it was issued (30-day lifetime) and when it was last used (7 days of
+ *   inactivity expire it), as Auth0 documents for `allowRememberBrowser`.
+ * - `login_settings`: per-tenant settings of the login pages that Auth0 keeps elsewhere (in post-login Actions):
+ *   whether the remember-browser checkbox is offered. A configuration table: its writes bump the tenant's
+ *   config_version (migration 0004) so every node's cache sees them.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('remembered_browsers')
+    .addColumn('token_hash', 'text', (c) => c.primaryKey())
+    .addColumn('tenant_id', 'text', (c) => c.notNull())
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('expires_at', 'text', (c) => c.notNull())
+    .addColumn('last_used_at', 'text', (c) => c.notNull())
+    .addForeignKeyConstraint('remembered_browsers_user_fk', ['tenant_id', 'user_id'], 'users', ['tenant_id', 'user_id'], (fk) => fk.onDelete('cascade'))
+    .execute();
+  await db.schema.createIndex('remembered_browsers_user_idx').on('remembered_browsers').columns(['tenant_id', 'user_id']).execute();
+
+  await db.schema
+    .createTable('login_settings')
+    .addColumn('tenant_id', 'text', (c) => c.primaryKey().references('tenants.id').onDelete('cascade'))
+    .addColumn('remember_browser', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute();
+
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    await sql`create trigger login_settings_config_version after insert or update or delete on login_settings
+      for each row execute function guardline_bump_config_version()`.execute(db);
+    return;
+  }
+  const bump = (row: 'NEW' | 'OLD') => sql.raw(`update tenants set config_version = config_version + 1 where id = ${row}.tenant_id;`);
+  await sql`create trigger login_settings_config_version_insert after insert on login_settings begin ${bump('NEW')} end`.execute(db);
+  await sql`create trigger login_settings_config_version_delete after delete on login_settings begin ${bump('OLD')} end`.execute(db);
+  await sql`create trigger login_settings_config_version_update after update on login_settings begin ${bump('NEW')} end`.execute(db);
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    await sql`drop trigger if exists login_settings_config_version on login_settings`.execute(db);
+  } else {
+    for (const op of ['insert', 'delete', 'update']) await sql`drop trigger if exists ${sql.id(`login_settings_config_version_${op}`)}`.execute(db);
+  }
+  await db.schema.dropTable('login_settings').execute();
+  await db.schema.dropTable('remembered_browsers').execute();
+}
