@@ -324,6 +324,12 @@ export interface RememberedBrowsersTable {
   last_used_at: string;
 }
 
+/** The one login a login page's MFA transaction ended in (migration 0008). */
+export interface LoginCompletionsTable {
+  transaction_id: string;
+  created_at: string;
+}
+
 /** Per-tenant settings of the login pages (Guardline extensions; see docs/login.md). */
 export interface LoginSettingsTable {
   tenant_id: string;
@@ -384,4 +390,5 @@ export interface Database {
   delivery_attempts: DeliveryAttemptsTable;
   remembered_browsers: RememberedBrowsersTable;
   login_settings: LoginSettingsTable;
+  login_completions: LoginCompletionsTable;
 }

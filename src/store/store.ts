@@ -20,6 +20,7 @@ import { userBlockRepository } from './repositories/user-blocks.js';
 import { deliveryRepository } from './repositories/deliveries.js';
 import { providerConfigRepository } from './repositories/provider-configs.js';
 import { rememberedBrowserRepository } from './repositories/remembered-browsers.js';
+import { loginCompletionRepository } from './repositories/login-completions.js';
 import { loginSettingsRepository } from './repositories/login-settings.js';
 
 function repositories(db: Kysely<Database>) {
@@ -43,6 +44,7 @@ function repositories(db: Kysely<Database>) {
     providerConfigs: providerConfigRepository(db),
     deliveries: deliveryRepository(db),
     rememberedBrowsers: rememberedBrowserRepository(db),
+    loginCompletions: loginCompletionRepository(db),
     loginSettings: loginSettingsRepository(db),
   };
 }

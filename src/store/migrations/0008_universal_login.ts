@@ -8,6 +8,9 @@ import { PostgresAdapter, sql, type Kysely } from 'kysely';
  * - `login_settings`: per-tenant settings of the login pages that Auth0 keeps elsewhere (in post-login Actions):
  *   whether the remember-browser checkbox is offered. A configuration table: its writes bump the tenant's
  *   config_version (migration 0004) so every node's cache sees them.
+ * - `login_completions`: a login page's MFA transaction ends in one login. The phone core finishes the transaction
+ *   when the code is proven; the page may still show the new recovery code before it redirects, so the redirect's
+ *   authorization code is issued once per transaction by inserting this row (a second insert fails).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -21,6 +24,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addForeignKeyConstraint('remembered_browsers_user_fk', ['tenant_id', 'user_id'], 'users', ['tenant_id', 'user_id'], (fk) => fk.onDelete('cascade'))
     .execute();
   await db.schema.createIndex('remembered_browsers_user_idx').on('remembered_browsers').columns(['tenant_id', 'user_id']).execute();
+
+  await db.schema
+    .createTable('login_completions')
+    .addColumn('transaction_id', 'text', (c) => c.primaryKey().references('mfa_transactions.id').onDelete('cascade'))
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
 
   await db.schema
     .createTable('login_settings')
@@ -47,5 +56,6 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     for (const op of ['insert', 'delete', 'update']) await sql`drop trigger if exists ${sql.id(`login_settings_config_version_${op}`)}`.execute(db);
   }
   await db.schema.dropTable('login_settings').execute();
+  await db.schema.dropTable('login_completions').execute();
   await db.schema.dropTable('remembered_browsers').execute();
 }
