@@ -40,6 +40,24 @@ export function parsePhoneNumber(input: string): ParsedPhoneNumber {
 }
 
 /**
+ * A number typed into a login page: a country (ISO 3166-1 alpha-2, from the picker) and the national number as people
+ * write it (spaces, hyphens, brackets, a trunk 0), or a whole international number starting with "+" (which wins
+ * over the picker). Normalised to E.164, then held to the same rules as the API (`parsePhoneNumber`). Unlike the
+ * API, a page formats for the user: a person types "090-1234-5678", not "+819012345678".
+ */
+export function phoneFromForm(country: string | undefined, typed: string | undefined): { ok: true; e164: string } | { ok: false; problem: PhoneNumberProblem | 'missing' } {
+  const text = (typed ?? '').trim();
+  if (text === '') return { ok: false, problem: 'missing' };
+  if (EXTENSION.test(text)) return { ok: false, problem: 'extension' };
+  if (!/^\+?[\d\s().\-]+$/.test(text)) return { ok: false, problem: 'not_e164' };
+  const region = country && /^[A-Z]{2}$/.test(country) ? (country as Parameters<typeof parsePhoneNumberFromString>[1]) : undefined;
+  const parsed = text.startsWith('+') ? parsePhoneNumberFromString(text) : region ? parsePhoneNumberFromString(text, region) : undefined;
+  if (!parsed) return { ok: false, problem: 'not_e164' };
+  const checked = parsePhoneNumber(parsed.number);
+  return checked.ok ? { ok: true, e164: checked.e164 } : { ok: false, problem: checked.problem };
+}
+
+/**
  * Auth0's masked form, as in authenticator names: every digit except the last four replaced by X, without the plus:
  * "+15555558730" → "XXXXXXX8730". Non-digits are dropped so formatting never leaks extra characters; a number of
  * four digits or fewer is masked entirely.

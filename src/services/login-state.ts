@@ -3,7 +3,7 @@ import { hashToken } from '../crypto/secret-box.js';
 import type { MessageChannel } from '../domain/message-templates.js';
 import type { AuthorizationRequest } from './authorization.js';
 import type { ServiceDeps } from './context.js';
-import type { Tenant } from './tenants.js';
+import type { Locale, Tenant } from './tenants.js';
 
 /** Where a browser is in the second factor of a login (or of an enrolment ticket). */
 export interface MfaStage {
@@ -37,6 +37,10 @@ export interface MfaStage {
 export interface LoginState {
   req?: AuthorizationRequest;
   mfa?: MfaStage;
+  /** The page language (the authorization request's, or negotiated for an enrolment ticket). */
+  locale: Locale;
+  /** When the login must be finished (ms since the epoch): the sealed state expires then. */
+  expiresAt: number;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { MessageChannel, TemplateLocale } from '../../domain/message-templates.js';
 import { maskPhoneNumber } from '../../domain/phone-number.js';
+import { LOGIN_PAGE_LIMITS } from '../../limits/rules.js';
 import type { ClientRow } from '../../store/repositories/clients.js';
 import type { UserWithConnection } from '../../store/repositories/users.js';
 import type { RequestContext, ServiceDeps } from '../context.js';
@@ -9,7 +10,11 @@ import type { MfaStage } from '../login-state.js';
 import type { PhoneMfa, PhoneMfaRefusal } from '../phone-mfa/index.js';
 import type { RememberedBrowsers } from '../remembered-browsers.js';
 import type { Tenant } from '../tenants.js';
+import { MFA_API_TOKEN_SECONDS } from '../user-tokens.js';
 import { challengeScreen, enrollmentScreen, type MfaScreen } from './screens.js';
+
+/** A login's second factor must be done within the phone core's transaction lifetime (10 minutes). */
+export const MFA_TRANSACTION_MS = MFA_API_TOKEN_SECONDS * 1000;
 
 /** The resend button waits this long after a code was sent (Auth0's own client-side wait is 10 s; see docs/login.md). */
 export const RESEND_COOLDOWN_MS = 20_000;
@@ -18,7 +23,13 @@ export const RESEND_COOLDOWN_MS = 20_000;
 export type LoginClient = Pick<ClientRow, 'client_id' | 'name'>;
 
 /** The core's refusals, plus the login pages' own: a resend before the cooldown, a page in a state it cannot show. */
-export type LoginMfaRefusal = PhoneMfaRefusal | { code: 'resend_too_soon'; retryAfterMs: number } | { code: 'no_channel' } | { code: 'invalid_code_format' };
+export type LoginMfaRefusal =
+  | PhoneMfaRefusal
+  | { code: 'resend_too_soon'; retryAfterMs: number }
+  | { code: 'no_channel' }
+  | { code: 'invalid_code_format' }
+  /** The recovery-code screen was submitted without "I have safely recorded this code". */
+  | { code: 'not_confirmed' };
 
 /**
  * What a step of the second factor leads to: a screen (with the refusal to show on it, if any), the factor proven
@@ -26,7 +37,7 @@ export type LoginMfaRefusal = PhoneMfaRefusal | { code: 'resend_too_soon'; retry
  */
 export type LoginMfaStep =
   | { kind: 'screen'; screen: MfaScreen; stage: MfaStage; refusal?: LoginMfaRefusal }
-  | { kind: 'proven'; stage: MfaStage | undefined; remembered: boolean }
+  | { kind: 'proven'; userId: string; stage: MfaStage | undefined; remembered: boolean }
   | { kind: 'restart'; refusal: LoginMfaRefusal };
 
 /** What a screen shows beyond its stage: what the tenant allows right now. */
@@ -45,7 +56,7 @@ export interface ScreenFacts {
  * steps; the login surface renders them (src/http/login/mfa).
  */
 export function createLoginMfa(
-  { clock, store }: Pick<ServiceDeps, 'clock' | 'store'>,
+  { clock, store, limiter }: Pick<ServiceDeps, 'clock' | 'store' | 'limiter'>,
   { phoneMfa, guardian, loginSettings, rememberedBrowsers }: { phoneMfa: PhoneMfa; guardian: Guardian; loginSettings: LoginSettingsService; rememberedBrowsers: RememberedBrowsers },
 ) {
   const now = () => clock.now().getTime();
@@ -96,7 +107,7 @@ export function createLoginMfa(
     ): Promise<LoginMfaStep> {
       const state = await phoneMfa.state(tenant, user.user_id);
       if (state.enrolledPhone && (await loginSettings.get(tenant)).rememberBrowser && (await rememberedBrowsers.recognise(tenant, user.user_id, rememberToken))) {
-        return { kind: 'proven', stage: undefined, remembered: true };
+        return { kind: 'proven', userId: user.user_id, stage: undefined, remembered: true };
       }
       const transactionToken = await phoneMfa.transactions.start(tenant, client, user, request, 'universal_login', context);
       const base: MfaStage = { transactionToken, userId: user.user_id, mode: state.enrolledPhone ? 'challenge' : 'enroll' };
@@ -136,6 +147,19 @@ export function createLoginMfa(
       return send(tenant, client, { ...stage, phone: input.phone.e164 }, input.channel, screen, locale, context);
     },
 
+    /** "Back" from the code screen of an enrolment: the number can be typed again (nothing is sent). */
+    async restartEnrolment(tenant: Tenant, stage: MfaStage): Promise<LoginMfaStep> {
+      const state = await phoneMfa.state(tenant, stage.userId);
+      const { transactionToken, userId, phone } = stage;
+      return { kind: 'screen', screen: enrollmentScreen(state.channels), stage: { transactionToken, userId, mode: 'enroll', ...(phone ? { phone } : {}) } };
+    },
+
+    /** Per-IP limit on the MFA screens' forms (src/limits/rules.ts), before any step runs. */
+    async limitPrompt(tenant: Tenant, ip: string): Promise<{ ok: true } | { ok: false; retryAfterMs: number }> {
+      const taken = await limiter.take(LOGIN_PAGE_LIMITS.promptsPerIp, `${tenant.id}:${ip}`);
+      return taken.allowed ? { ok: true } : { ok: false, retryAfterMs: taken.retryAfterMs };
+    },
+
     /** mfa-phone-challenge: the channel the user picked. */
     pick(tenant: Tenant, client: LoginClient, stage: MfaStage, channel: MessageChannel, locale: TemplateLocale, context: RequestContext): Promise<LoginMfaStep> {
       return send(tenant, client, stage, channel, 'mfa-phone-challenge', locale, context);
@@ -164,7 +188,7 @@ export function createLoginMfa(
       const proven: MfaStage = { ...stage, verified: true, rememberBrowser, oobCode: undefined };
       if (verified.value.enrolled && stage.recoveryCode) return { kind: 'screen', screen: 'mfa-recovery-code-enrollment', stage: proven };
       const { recoveryCode: _shownNever, ...rest } = proven;
-      return { kind: 'proven', stage: rest, remembered: false };
+      return { kind: 'proven', userId: stage.userId, stage: rest, remembered: false };
     },
 
     /** "Try another method" → the recovery code. Success shows the next recovery code, once. */
@@ -183,7 +207,7 @@ export function createLoginMfa(
     confirmRecorded(stage: MfaStage): LoginMfaStep {
       if (!stage.verified) return { kind: 'restart', refusal: { code: 'transaction_not_found' } };
       const { recoveryCode: _recorded, ...rest } = stage;
-      return { kind: 'proven', stage: rest, remembered: false };
+      return { kind: 'proven', userId: stage.userId, stage: rest, remembered: false };
     },
 
     /**

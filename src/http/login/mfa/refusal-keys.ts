@@ -33,6 +33,8 @@ export function refusalOnPage(refusal: LoginMfaRefusal): { key: MfaErrorKey | un
       return { key: refusal.channel === 'voice' ? 'send-voice-failed' : 'send-sms-failed', status: refusal.permanent ? 400 : 503 };
     case 'builtin_cap_reached':
       return { key: 'send-sms-failed', status: 503 };
+    case 'not_confirmed':
+      return { key: 'no-confirmation', status: 400 };
     case 'invalid_recovery_code':
     case 'no_recovery_code':
     case 'recovery_disabled':
