@@ -18,8 +18,6 @@ export interface MfaStage {
   /** The channel of the code in flight, and its challenge. */
   channel?: MessageChannel;
   oobCode?: string;
-  /** The masked number the code went to, for the code screen. */
-  maskedPhone?: string;
   /** When that code was sent (ms since the epoch): the resend button's countdown starts there. */
   sentAt?: number;
   /** The recovery code issued with this enrolment, shown once after the phone is confirmed. */

@@ -1,5 +1,4 @@
 import type { MessageChannel, TemplateLocale } from '../../domain/message-templates.js';
-import { maskPhoneNumber } from '../../domain/phone-number.js';
 import { LOGIN_PAGE_LIMITS } from '../../limits/rules.js';
 import type { ClientRow } from '../../store/repositories/clients.js';
 import type { UserWithConnection } from '../../store/repositories/users.js';
@@ -81,7 +80,7 @@ export function createLoginMfa(
       return {
         kind: 'screen',
         screen: challengeScreen(channel),
-        stage: { ...stage, channel, oobCode, sentAt: now(), maskedPhone: maskPhoneNumber(stage.phone ?? ''), ...(recoveryCode ? { recoveryCode } : {}) },
+        stage: { ...stage, channel, oobCode, sentAt: now(), ...(recoveryCode ? { recoveryCode } : {}) },
       };
     }
     if (!stage.authenticatorId) return { kind: 'restart', refusal: { code: 'no_phone_authenticator' } };
@@ -115,7 +114,7 @@ export function createLoginMfa(
         if (state.channels.length === 0) return { kind: 'restart', refusal: { code: 'no_channel' } };
         return { kind: 'screen', screen: enrollmentScreen(state.channels), stage: base };
       }
-      const stage: MfaStage = { ...base, authenticatorId: state.enrolledPhone.authenticatorId, maskedPhone: maskPhoneNumber(state.enrolledPhone.e164) };
+      const stage: MfaStage = { ...base, authenticatorId: state.enrolledPhone.authenticatorId, phone: state.enrolledPhone.e164 };
       if (state.channels.length === 0) {
         return state.recoveryCode.enabled && state.recoveryCode.enrolled ? { kind: 'screen', screen: 'mfa-login-options', stage } : { kind: 'restart', refusal: { code: 'no_channel' } };
       }

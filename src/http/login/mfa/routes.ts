@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { MessageChannel } from '../../../domain/message-templates.js';
 import { phoneFromForm } from '../../../domain/phone-number.js';
 import type { Services } from '../../../services/index.js';
-import { isMfaScreen, channelOfEnrollmentScreen, type MfaScreen } from '../../../services/login-mfa/screens.js';
+import { challengeScreen, channelOfEnrollmentScreen, isMfaScreen, type MfaScreen } from '../../../services/login-mfa/screens.js';
 import type { LoginMfaStep, LoginClient } from '../../../services/login-mfa/flow.js';
 import { TICKET_CLIENT } from '../../../services/login-mfa/flow.js';
 import { requestContext, type App } from '../../types.js';
@@ -50,7 +50,7 @@ export default function mfaScreenRoutes(app: App, services: Services) {
   const expired = (request: FastifyRequest, reply: FastifyReply, status = 400) =>
     sendPage(reply, status, errorPage(request.pageLocale ?? 'en', 'mfa.error.transaction-not-found'));
 
-  async function answer(request: FastifyRequest, reply: FastifyReply, page: OpenedPage, step: LoginMfaStep): Promise<FastifyReply> {
+  async function answer(request: FastifyRequest, reply: FastifyReply, page: OpenedPage, step: LoginMfaStep, typed?: { phone?: string | undefined; country?: string | undefined }): Promise<FastifyReply> {
     const { tenant } = request;
     switch (step.kind) {
       case 'restart': {
@@ -64,7 +64,7 @@ export default function mfaScreenRoutes(app: App, services: Services) {
         if (!step.refusal) return redirectToScreen(services, reply, tenant, step.screen, next);
         const shown = refusalOnPage(step.refusal);
         if (shown.retryAfterMs !== undefined) reply.header('retry-after', String(Math.ceil(shown.retryAfterMs / 1000)));
-        return renderMfaScreen(services, request, reply, step.screen, next, { status: shown.status, error: shown.key });
+        return renderMfaScreen(services, request, reply, step.screen, next, { status: shown.status, error: shown.key, ...(typed ? { typed } : {}) });
       }
     }
   }
@@ -124,6 +124,7 @@ export default function mfaScreenRoutes(app: App, services: Services) {
           }
           case 'mfa-login-options': {
             const choice = action.startsWith('selection-action::') ? action.slice('selection-action::'.length) : '';
+            if (action === 'back-action' && stage.channel && stage.oobCode) return { kind: 'screen', screen: challengeScreen(stage.channel), stage };
             if (choice === 'recovery-code') return { kind: 'screen', screen: 'mfa-recovery-code-challenge', stage };
             const picked = asChannel(choice);
             if (picked) return loginMfa.pick(tenant, client, stage, picked, locale, context);
@@ -137,7 +138,7 @@ export default function mfaScreenRoutes(app: App, services: Services) {
             return loginMfa.confirmRecorded(stage);
         }
       })();
-      return answer(request, reply, page, step);
+      return answer(request, reply, page, step, { phone: body.phone, country: body.country_code });
     },
   });
 
