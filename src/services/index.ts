@@ -16,8 +16,9 @@ import { createProviderRegistry, shippedProviders } from '../delivery/registry.j
 import { createEnrollmentTickets } from './enrollment-tickets.js';
 import { createEventLog } from './events.js';
 import { createGuardian } from './guardian.js';
-import { createMfa } from './mfa.js';
+import { createMfaApi } from './mfa-api/index.js';
 import { createPhoneDelivery } from './phone-delivery.js';
+import { createPhoneMfa } from './phone-mfa/index.js';
 import { createSigningKeys } from './signing-keys.js';
 import { createTenants } from './tenants.js';
 import { createTokens } from './tokens.js';
@@ -48,7 +49,9 @@ export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }
   const authenticators = createAuthenticators(deps, { events });
   const phoneDelivery = createPhoneDelivery(deps, { events, registry, providerConfigs, deliveries });
   const bruteForce = createBruteForce(deps, { events, cache });
-  const mfa = createMfa(deps, { users, clients, guardian, authenticators, phoneDelivery, userTokens, tokens, events });
+  // The phone factor without a transport (for the login pages), and Auth0's MFA API on it.
+  const phoneMfa = createPhoneMfa(deps, { guardian, authenticators, phoneDelivery, events });
+  const mfaApi = createMfaApi(deps, { phoneMfa, users, clients, guardian, authenticators, userTokens, tokens, events });
   return {
     deps,
     tenants,
@@ -66,11 +69,12 @@ export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }
     phoneTemplates: createPhoneTemplates({ guardian }),
     authenticators,
     phoneDelivery,
-    mfa,
+    phoneMfa,
+    mfaApi,
     bruteForce,
     enrollmentTickets: createEnrollmentTickets(deps),
     devInbox: createDevInbox(deps),
-    authorization: createAuthorization(deps, { users, clients, clientGrants, tokens, userTokens, events, secondFactor: mfa.secondFactor, bruteForce }),
+    authorization: createAuthorization(deps, { users, clients, clientGrants, tokens, userTokens, events, secondFactor: mfaApi.secondFactor, bruteForce }),
   };
 }
 
