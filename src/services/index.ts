@@ -16,8 +16,9 @@ import { createProviderRegistry, shippedProviders } from '../delivery/registry.j
 import { createEnrollmentTickets } from './enrollment-tickets.js';
 import { createEventLog } from './events.js';
 import { createGuardian } from './guardian.js';
-import { createMfa } from './mfa.js';
+import { createMfaApi } from './mfa-api/index.js';
 import { createPhoneDelivery } from './phone-delivery.js';
+import { createPhoneMfa } from './phone-mfa/index.js';
 import { createSigningKeys } from './signing-keys.js';
 import { createTenants } from './tenants.js';
 import { createTokens } from './tokens.js';
@@ -25,6 +26,8 @@ import { createUserTokens } from './user-tokens.js';
 import { createUsers } from './users.js';
 import { createLoginSettings } from './login-settings.js';
 import { createRememberedBrowsers } from './remembered-browsers.js';
+import { createLoginStateSealer } from './login-state.js';
+import { createLoginMfa } from './login-mfa/flow.js';
 
 /**
  * Builds every use case from the injected adapters. The HTTP layer and the CLI both start here. `cache` is the
@@ -50,7 +53,11 @@ export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }
   const authenticators = createAuthenticators(deps, { events });
   const phoneDelivery = createPhoneDelivery(deps, { events, registry, providerConfigs, deliveries });
   const bruteForce = createBruteForce(deps, { events, cache });
-  const mfa = createMfa(deps, { users, clients, guardian, authenticators, phoneDelivery, userTokens, tokens, events });
+  // The phone factor without a transport (for the login pages), and Auth0's MFA API on it.
+  const phoneMfa = createPhoneMfa(deps, { guardian, authenticators, phoneDelivery, events });
+  const mfaApi = createMfaApi(deps, { phoneMfa, users, clients, guardian, authenticators, userTokens, tokens, events });
+  const loginSettings = createLoginSettings(deps, { cache });
+  const rememberedBrowsers = createRememberedBrowsers(deps);
   return {
     deps,
     tenants,
@@ -68,13 +75,16 @@ export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }
     phoneTemplates: createPhoneTemplates({ guardian }),
     authenticators,
     phoneDelivery,
-    mfa,
+    phoneMfa,
+    mfaApi,
     bruteForce,
     enrollmentTickets: createEnrollmentTickets(deps),
     devInbox: createDevInbox(deps),
-    loginSettings: createLoginSettings(deps, { cache }),
-    rememberedBrowsers: createRememberedBrowsers(deps),
-    authorization: createAuthorization(deps, { users, clients, clientGrants, tokens, userTokens, events, secondFactor: mfa.secondFactor, bruteForce }),
+    loginSettings,
+    rememberedBrowsers,
+    loginState: createLoginStateSealer(deps),
+    loginMfa: createLoginMfa(deps, { phoneMfa, guardian, loginSettings, rememberedBrowsers }),
+    authorization: createAuthorization(deps, { users, clients, clientGrants, tokens, userTokens, events, secondFactor: mfaApi.secondFactor, bruteForce }),
   };
 }
 

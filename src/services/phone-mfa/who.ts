@@ -1,0 +1,13 @@
+import type { ClientRow } from '../../store/repositories/clients.js';
+import type { UserWithConnection } from '../../store/repositories/users.js';
+
+/** The name Auth0's log entries show for a user. */
+export const userName = (user: UserWithConnection) => user.email ?? user.username ?? user.user_id;
+
+/** The actor fields of a phone MFA event: the user, and the application when there is one. */
+export const who = (user: UserWithConnection, client?: Pick<ClientRow, 'client_id' | 'name'>) => ({
+  userId: user.user_id,
+  userName: userName(user),
+  connection: user.connection_name,
+  ...(client ? { clientId: client.client_id, clientName: client.name } : {}),
+});
