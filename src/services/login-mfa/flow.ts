@@ -1,6 +1,6 @@
 import type { MessageChannel, TemplateLocale } from '../../domain/message-templates.js';
 import { LOGIN_PAGE_LIMITS } from '../../limits/rules.js';
-import type { ClientRow } from '../../store/repositories/clients.js';
+import type { ClientRef } from '../phone-mfa/who.js';
 import type { UserWithConnection } from '../../store/repositories/users.js';
 import type { RequestContext, ServiceDeps } from '../context.js';
 import type { Guardian } from '../guardian.js';
@@ -19,7 +19,7 @@ export const MFA_TRANSACTION_MS = MFA_API_TOKEN_SECONDS * 1000;
 export const RESEND_COOLDOWN_MS = 20_000;
 
 /** The application a login is for, as the phone core records it (an enrolment ticket has none: `client_id` ''). */
-export type LoginClient = Pick<ClientRow, 'client_id' | 'name'>;
+export type LoginClient = ClientRef;
 
 /** The core's refusals, plus the login pages' own: a resend before the cooldown, a page in a state it cannot show. */
 export type LoginMfaRefusal =
@@ -216,7 +216,7 @@ export function createLoginMfa(
     async claimCompletion(tenant: Tenant, stage: MfaStage | undefined): Promise<boolean> {
       if (!stage) return true;
       if (!stage.verified) return false;
-      const transaction = await phoneMfa.transactions.find(tenant, stage.transactionToken);
+      const transaction = await phoneMfa.transactions.find(tenant, stage.transactionToken, 'universal_login');
       return transaction !== undefined && transaction.user_id === stage.userId && (await store.loginCompletions.claim(transaction.id, clock.now().toISOString()));
     },
 

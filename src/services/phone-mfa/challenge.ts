@@ -1,7 +1,6 @@
 import type { MessageChannel, TemplateLocale } from '../../domain/message-templates.js';
 import { maskPhoneNumber } from '../../domain/phone-number.js';
 import type { AuthenticatorRow } from '../../store/repositories/authenticators.js';
-import type { ClientRow } from '../../store/repositories/clients.js';
 import type { UserWithConnection } from '../../store/repositories/users.js';
 import type { RequestContext, ServiceDeps } from '../context.js';
 import type { EventLog } from '../events.js';
@@ -13,7 +12,7 @@ import type { Codes } from './codes.js';
 import { ok, refused, type Outcome } from './refusals.js';
 import { sendOrUndo } from './send.js';
 import { userAllowed, type LoginTransaction } from './transactions.js';
-import { userName, who } from './who.js';
+import { userName, who, type ClientRef } from './who.js';
 
 export interface ChallengeSent {
   authenticatorId: string;
@@ -42,7 +41,7 @@ export function createChallenge(
     tenant: Tenant,
     transaction: LoginTransaction,
     candidate: UserWithConnection,
-    client: ClientRow,
+    client: ClientRef,
     target: { authenticator: AuthenticatorRow | string; channel?: MessageChannel | undefined },
     locale: TemplateLocale,
     context: RequestContext,

@@ -3,7 +3,6 @@ import { createSortableIdGenerator, newId } from '../../domain/ids.js';
 import type { MessageChannel } from '../../domain/message-templates.js';
 import { codeMatches, generateCode, hashCode } from '../../domain/otp.js';
 import { PHONE_LIMITS } from '../../limits/index.js';
-import type { ClientRow } from '../../store/repositories/clients.js';
 import type { MfaChallengeRow } from '../../store/repositories/mfa.js';
 import type { UserWithConnection } from '../../store/repositories/users.js';
 import type { RequestContext, ServiceDeps } from '../context.js';
@@ -12,7 +11,7 @@ import type { GuardianSettings } from '../guardian.js';
 import type { Tenant } from '../tenants.js';
 import { ok, refused, type Outcome } from './refusals.js';
 import type { LoginTransaction } from './transactions.js';
-import { who } from './who.js';
+import { who, type ClientRef } from './who.js';
 
 /** The event text of a wrong-code lockout (`gd_otp_rate_limit_exceed`, `gd_recovery_rate_limit_exceed`), as Auth0's. */
 const TOO_MANY_FAILURES = 'Too many failed codes. Wait for some minutes before retrying.';
@@ -39,7 +38,7 @@ export function createCodes({ clock, random, secretBox, limiter }: ServiceDeps, 
   async function takeAttempt(
     tenant: Tenant,
     user: UserWithConnection,
-    client: ClientRow | undefined,
+    client: ClientRef | undefined,
     limitType: 'gd_otp_rate_limit_exceed' | 'gd_recovery_rate_limit_exceed',
     context: RequestContext,
   ): Promise<Outcome<void>> {
@@ -93,7 +92,7 @@ export function createCodes({ clock, random, secretBox, limiter }: ServiceDeps, 
      * Checks `code` against an open challenge: a wrong-code token first, then a constant-time compare; a wrong code
      * writes `gd_auth_failed`, a right one gives the token back.
      */
-    async checkCode(tenant: Tenant, user: UserWithConnection, client: ClientRow | undefined, challenge: MfaChallengeRow, code: string, context: RequestContext): Promise<Outcome<void>> {
+    async checkCode(tenant: Tenant, user: UserWithConnection, client: ClientRef | undefined, challenge: MfaChallengeRow, code: string, context: RequestContext): Promise<Outcome<void>> {
       const attempt = await takeAttempt(tenant, user, client, 'gd_otp_rate_limit_exceed', context);
       if (!attempt.ok) return attempt;
       if (!codeMatches(otpKey, challenge.id, code.trim(), challenge.code_hash)) {

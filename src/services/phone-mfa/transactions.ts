@@ -2,7 +2,6 @@ import { hashToken } from '../../crypto/secret-box.js';
 import { newId, randomString } from '../../domain/ids.js';
 import { PHONE_LIMITS } from '../../limits/index.js';
 import { isUniqueViolation } from '../../store/database.js';
-import type { ClientRow } from '../../store/repositories/clients.js';
 import type { MfaTransactionRow } from '../../store/repositories/mfa.js';
 import type { UserWithConnection } from '../../store/repositories/users.js';
 import type { Repositories } from '../../store/store.js';
@@ -11,7 +10,7 @@ import type { EventLog } from '../events.js';
 import type { Tenant } from '../tenants.js';
 import { MFA_API_TOKEN_SECONDS, mfaAudience } from '../user-tokens.js';
 import { ok, refused, RefusedInTransaction, type Outcome } from './refusals.js';
-import { who } from './who.js';
+import { who, type ClientRef } from './who.js';
 
 /**
  * The login transaction (an `mfa_transactions` row): what the first factor asked for, held until the second factor
@@ -49,7 +48,7 @@ export function createTransactions({ store, clock, random, limiter }: ServiceDep
      */
     async start(
       tenant: Tenant,
-      client: ClientRow,
+      client: ClientRef,
       user: UserWithConnection,
       request: { scope: string[]; audience: string | null },
       firstFactor: typeof FIRST_FACTORS.password | typeof FIRST_FACTORS.universalLogin,
@@ -93,6 +92,15 @@ export function createTransactions({ store, clock, random, limiter }: ServiceDep
       if (clientId !== undefined && transaction.client_id !== clientId) return refused({ code: 'wrong_transaction' });
       const user = userAllowed(found.user);
       return user.ok ? ok({ transaction, user: user.value }) : user;
+    },
+
+    /**
+     * The transaction of `token` on `surface` whatever its state: a login page that has proven the factor (which
+     * finished the transaction) looks it up once more to issue its single login.
+     */
+    async find(tenant: Tenant, token: string, surface: TransactionSurface): Promise<LoginTransaction | undefined> {
+      const found = await store.mfa.findTransactionWithUser(tenant.id, hashToken(token));
+      return found && belongsTo(found.transaction, surface) ? found.transaction : undefined;
     },
 
     /**

@@ -1,7 +1,6 @@
 import { hashToken } from '../../crypto/secret-box.js';
 import type { MessageChannel } from '../../domain/message-templates.js';
 import { normaliseRecoveryCode } from '../../domain/otp.js';
-import type { ClientRow } from '../../store/repositories/clients.js';
 import type { UserWithConnection } from '../../store/repositories/users.js';
 import type { Repositories } from '../../store/store.js';
 import type { Authenticators } from '../authenticators.js';
@@ -12,7 +11,7 @@ import type { Tenant } from '../tenants.js';
 import type { Codes } from './codes.js';
 import { caught, ok, refused, RefusedInTransaction, type Outcome } from './refusals.js';
 import { userAllowed, type LoginTransaction, type Transactions } from './transactions.js';
-import { who } from './who.js';
+import { who, type ClientRef } from './who.js';
 
 /** What a proven code was for. */
 export interface VerifiedCode {
@@ -59,7 +58,7 @@ export function createVerification(
     tenant: Tenant,
     transaction: LoginTransaction,
     candidate: UserWithConnection,
-    client: ClientRow,
+    client: ClientRef,
     input: { oobCode: string; code: string },
     context: RequestContext,
     commit: Commit<VerifiedCode, T>,
@@ -109,7 +108,7 @@ export function createVerification(
     tenant: Tenant,
     transaction: LoginTransaction,
     candidate: UserWithConnection,
-    client: ClientRow,
+    client: ClientRef,
     input: { recoveryCode: string },
     context: RequestContext,
     commit: Commit<UsedRecoveryCode, T>,

@@ -5,7 +5,10 @@ import type { UserWithConnection } from '../../store/repositories/users.js';
 export const userName = (user: UserWithConnection) => user.email ?? user.username ?? user.user_id;
 
 /** The actor fields of a phone MFA event: the user, and the application when there is one. */
-export const who = (user: UserWithConnection, client?: Pick<ClientRow, 'client_id' | 'name'>) => ({
+/** The application a step is for, as events name it (a login page's enrolment ticket has none: `client_id` ''). */
+export type ClientRef = Pick<ClientRow, 'client_id' | 'name'>;
+
+export const who = (user: UserWithConnection, client?: ClientRef) => ({
   userId: user.user_id,
   userName: userName(user),
   connection: user.connection_name,
