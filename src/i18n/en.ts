@@ -1,3 +1,5 @@
+import { mfaEn } from './mfa.en.js';
+
 /**
  * English texts of every page Guardline renders. This is the reference catalogue: its keys are the message
  * keys, and every other locale must define each of them (see `./catalogue.ts`). `{name}` marks a variable.
@@ -25,4 +27,6 @@ export const en = {
   'error.no_tenant': 'No tenant is served at this address.',
   'error.internal': 'An internal error occurred (request {requestId}).',
   'error.unavailable': 'The service is temporarily unavailable. Wait a few seconds and try again.',
+  // Universal Login MFA screens (the `mfa.` block lives in its own file).
+  ...mfaEn,
 } as const;

@@ -1,4 +1,5 @@
 import type { Messages } from './catalogue.js';
+import { mfaJa } from './mfa.ja.js';
 
 /** Japanese texts. The `Messages` type makes a missing or extra key a compile error. */
 export const ja = {
@@ -24,4 +25,6 @@ export const ja = {
   'error.no_tenant': 'このアドレスではテナントが提供されていません。',
   'error.internal': '内部エラーが発生しました (リクエスト {requestId})。',
   'error.unavailable': 'サービスが一時的に利用できません。数秒待ってからもう一度お試しください。',
+  // Universal Login MFA screens (the `mfa.` block lives in its own file).
+  ...mfaJa,
 } as const satisfies Messages;

@@ -1,41 +1,46 @@
-import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
-import type { Locale } from '../../services/tenants.js';
+import { logoUrlOf, themeCss, type PageBranding } from './views/branding.js';
+import { ENHANCE_SCRIPT_HASH } from './views/enhance.js';
+import { BASE_CSS_HASH, cspHash } from './views/styles.js';
 
 /** Escapes text for HTML element content and double-quoted attribute values. */
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** The only style of the pages, inline and allowed by its hash: no external asset, no script. */
-const CSS = `body{font-family:system-ui,-apple-system,"Hiragino Sans","Noto Sans JP",sans-serif;background:#f4f5f7;margin:0;color:#1d2430}
-main{max-width:22rem;margin:4rem auto;background:#fff;padding:2rem;border-radius:8px;box-shadow:0 1px 4px rgba(0,0,0,.12)}
-h1{font-size:1.4rem;margin:0 0 .5rem}p{line-height:1.5}label{display:block;margin:1rem 0 .25rem;font-size:.9rem}
-input{width:100%;box-sizing:border-box;padding:.6rem;border:1px solid #b8bfca;border-radius:4px;font-size:1rem}
-button{margin-top:1.5rem;width:100%;padding:.7rem;border:0;border-radius:4px;background:#1d4ed8;color:#fff;font-size:1rem;cursor:pointer}
-.error{background:#fde8e8;color:#9b1c1c;padding:.6rem;border-radius:4px}`;
-
-const STYLE_HASH = `'sha256-${createHash('sha256').update(CSS).digest('base64')}'`;
-
-/** A complete page around `body` (already escaped markup). */
-export function layout(locale: Locale, title: string, body: string): string {
-  return `<!doctype html>
-<html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>${CSS}</style></head>
-<body><main>${body}</main></body></html>`;
+export interface PageOptions {
+  /** Origins a form on the page may reach, including through the redirect that answers it. */
+  formTargets?: string[];
+  /** The branding the page was rendered with: its theme block and logo origin join the policy. */
+  branding?: PageBranding;
 }
 
 /**
- * Sends a page with its security headers. `formTargets` are the origins a form on the page may reach,
- * including through the redirect that answers it (browsers apply `form-action` to redirects too).
+ * The page's Content-Security-Policy. Inline blocks are allowed by the hash of the text Guardline itself
+ * writes (base style, the tenant's theme, the one enhancement script), never by scanning the page, so an
+ * injected `<script>` stays blocked even if escaping failed somewhere.
  */
-export function sendPage(reply: FastifyReply, status: number, html: string, formTargets: string[] = []): FastifyReply {
+export function contentSecurityPolicy({ formTargets = [], branding }: PageOptions = {}): string {
+  const theme = themeCss(branding);
+  const styles = [BASE_CSS_HASH, ...(theme ? [cspHash(theme)] : [])].join(' ');
+  const logo = logoUrlOf(branding);
+  const images = ["'self'", ...(logo ? [logo.origin] : [])].join(' ');
   const formAction = ["'self'", ...formTargets].join(' ');
+  return `default-src 'none'; style-src ${styles}; script-src ${ENHANCE_SCRIPT_HASH}; img-src ${images}; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`;
+}
+
+/**
+ * Sends a page with its security headers. The fourth argument is either the form targets (as before) or
+ * `{ formTargets, branding }`: pass the same branding the view was given, or its colours and logo are blocked.
+ * (Browsers apply `form-action` to the redirect that answers a post, hence the client's origin.)
+ */
+export function sendPage(reply: FastifyReply, status: number, html: string, options: string[] | PageOptions = []): FastifyReply {
+  const policy = contentSecurityPolicy(Array.isArray(options) ? { formTargets: options } : options);
   return reply
     .code(status)
     .headers({
       'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': `default-src 'none'; style-src ${STYLE_HASH}; img-src 'self'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
+      'content-security-policy': policy,
       'x-frame-options': 'DENY',
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
