@@ -27,6 +27,8 @@ export const en = {
   'error.no_tenant': 'No tenant is served at this address.',
   'error.internal': 'An internal error occurred (request {requestId}).',
   'error.unavailable': 'The service is temporarily unavailable. Wait a few seconds and try again.',
+  'error.too_many_requests': 'Too many requests from your network. Wait a minute and try again.',
+  'mfa.ticket.already_enrolled': 'Your account already has a phone for verification. If you need to change it, ask the administrator of {tenant}.',
   // Universal Login MFA screens (the `mfa.` block lives in its own file).
   ...mfaEn,
 } as const;

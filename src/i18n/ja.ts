@@ -25,6 +25,8 @@ export const ja = {
   'error.no_tenant': 'このアドレスではテナントが提供されていません。',
   'error.internal': '内部エラーが発生しました (リクエスト {requestId})。',
   'error.unavailable': 'サービスが一時的に利用できません。数秒待ってからもう一度お試しください。',
+  'error.too_many_requests': 'お使いのネットワークからのリクエストが多すぎます。1 分ほど待ってからもう一度お試しください。',
+  'mfa.ticket.already_enrolled': 'このアカウントには確認用の電話番号がすでに登録されています。変更が必要な場合は、{tenant} の管理者にお問い合わせください。',
   // Universal Login MFA screens (the `mfa.` block lives in its own file).
   ...mfaJa,
 } as const satisfies Messages;

@@ -6,7 +6,7 @@ import { requestContext } from '../../types.js';
 import { sendPage } from '../html.js';
 import { sendCompletion } from '../completion.js';
 import { errorPage } from '../views/error.js';
-import { enrollResultPage } from '../views/enroll-result.js';
+import { mfaEnrollResultPage } from '../views/enroll-result.js';
 import type { OpenedPage } from './page-state.js';
 import { pageBranding } from './render.js';
 
@@ -44,7 +44,7 @@ export async function finishSecondFactor(
   const { stage } = proven;
   const branding = await pageBranding(services, tenant);
   if (!(await services.loginMfa.claimCompletion(tenant, stage))) return sendPage(reply, 400, errorPage(state.locale, 'mfa.error.transaction-not-found', {}, branding));
-  if (!state.req) return sendPage(reply, 200, enrollResultPage({ locale: state.locale, branding }));
+  if (!state.req) return sendPage(reply, 200, mfaEnrollResultPage({ locale: state.locale, branding }));
 
   const user = await services.users.find(tenant, proven.userId);
   if (!user || user.blocked === 1) return sendPage(reply, 400, errorPage(state.locale, 'mfa.error.transaction-not-found', {}, branding));
