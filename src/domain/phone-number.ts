@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { nationalToE164 } from './calling-codes.js';
 
 export type PhoneNumberProblem = 'not_e164' | 'extension' | 'invalid';
 export type ParsedPhoneNumber =
@@ -49,11 +50,9 @@ export function phoneFromForm(country: string | undefined, typed: string | undef
   const text = (typed ?? '').trim();
   if (text === '') return { ok: false, problem: 'missing' };
   if (EXTENSION.test(text)) return { ok: false, problem: 'extension' };
-  if (!/^\+?[\d\s().\-]+$/.test(text)) return { ok: false, problem: 'not_e164' };
-  const region = country && /^[A-Z]{2}$/.test(country) ? (country as Parameters<typeof parsePhoneNumberFromString>[1]) : undefined;
-  const parsed = text.startsWith('+') ? parsePhoneNumberFromString(text) : region ? parsePhoneNumberFromString(text, region) : undefined;
-  if (!parsed) return { ok: false, problem: 'not_e164' };
-  const checked = parsePhoneNumber(parsed.number);
+  const e164 = text.startsWith('+') ? `+${text.slice(1).replace(/[\s().-]/g, '')}` : country ? nationalToE164(country, text) : undefined;
+  if (!e164) return { ok: false, problem: 'invalid' };
+  const checked = parsePhoneNumber(e164);
   return checked.ok ? { ok: true, e164: checked.e164 } : { ok: false, problem: checked.problem };
 }
 

@@ -4,7 +4,8 @@ import type { MfaStage } from '../../../services/login-state.js';
 import type { Tenant } from '../../../services/tenants.js';
 import { requestContext } from '../../types.js';
 import { sendPage } from '../html.js';
-import { sendCompletion } from '../completion.js';
+import { sendLoginCompletion } from '../authorization-response.js';
+import { readSessionCookie } from '../session-cookie.js';
 import { errorPage } from '../views/error.js';
 import { mfaEnrollResultPage } from '../views/enroll-result.js';
 import type { OpenedPage } from './page-state.js';
@@ -51,6 +52,7 @@ export async function finishSecondFactor(
   if (stage?.rememberBrowser && (await services.loginSettings.get(tenant)).rememberBrowser) {
     setRememberCookie(reply, tenant, await services.rememberedBrowsers.remember(tenant, user.user_id));
   }
-  const completion = await services.authorization.completeLogin(tenant, state.req, user, { amr: ['mfa'] }, requestContext(request));
-  return sendCompletion(reply, tenant, completion);
+  const previousSession = readSessionCookie(request);
+  const completion = await services.authorization.completeLogin(tenant, state.req, user, { amr: ['mfa'] }, requestContext(request), previousSession ? { previousSession } : {});
+  return sendLoginCompletion(reply, tenant, state.locale, completion);
 }

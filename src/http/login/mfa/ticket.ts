@@ -7,6 +7,7 @@ import { requestContext, type App } from '../../types.js';
 import { setBindingCookie } from '../binding-cookie.js';
 import { sendPage } from '../html.js';
 import { errorPage } from '../views/error.js';
+import { mfaEnrollTicketErrorPage } from '../views/enroll-result.js';
 import { redirectToScreen } from './page-state.js';
 import { pageBranding } from './render.js';
 
@@ -30,11 +31,11 @@ export default function enrollmentTicketRoute(app: App, services: Services) {
       }
       const redeemed = request.query.ticket ? await services.enrollmentTickets.redeem(tenant, request.query.ticket) : ({ ok: false, refusal: 'ticket_not_found' } as const);
       if (!redeemed.ok) {
-        const key = redeemed.refusal === 'ticket_used' ? 'mfa.ticket.used' : redeemed.refusal === 'ticket_expired' ? 'mfa.ticket.expired' : 'mfa.ticket.invalid';
-        return sendPage(reply, redeemed.refusal === 'ticket_not_found' ? 404 : 410, errorPage(locale, key, { tenant: tenant.friendlyName }, branding));
+        const problem = redeemed.refusal === 'ticket_used' ? 'used' : redeemed.refusal === 'ticket_expired' ? 'expired' : 'invalid';
+        return sendPage(reply, problem === 'invalid' ? 404 : 410, mfaEnrollTicketErrorPage({ locale, branding, problem }), { branding });
       }
       const user = await services.users.find(tenant, redeemed.userId);
-      if (!user || user.blocked === 1) return sendPage(reply, 410, errorPage(locale, 'mfa.ticket.invalid', { tenant: tenant.friendlyName }, branding));
+      if (!user || user.blocked === 1) return sendPage(reply, 410, mfaEnrollTicketErrorPage({ locale, branding, problem: 'invalid' }), { branding });
       const step = await services.loginMfa.beginTicket(tenant, user, requestContext(request));
       if (step.kind !== 'screen') return sendPage(reply, 409, errorPage(locale, 'mfa.ticket.already_enrolled', { tenant: tenant.friendlyName }, branding));
       const binding = newId.opaqueToken(services.deps.random);
