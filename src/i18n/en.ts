@@ -25,4 +25,12 @@ export const en = {
   'error.no_tenant': 'No tenant is served at this address.',
   'error.internal': 'An internal error occurred (request {requestId}).',
   'error.unavailable': 'The service is temporarily unavailable. Wait a few seconds and try again.',
+  'authorize.web_origin_not_allowed': 'The origin of "{redirectUri}" is not among the allowed web origins of the application, so the login result cannot be sent to it.',
+  'authorize.form_post.title': 'Continue to the application',
+  'authorize.form_post.lead': 'If the application does not open by itself, press Continue.',
+  'authorize.form_post.submit': 'Continue',
+  'logout.title': 'Logged out',
+  'logout.heading': 'You have logged out',
+  'logout.lead': 'You are no longer logged in to {tenant}. You can close this window.',
+  'logout.return_to_not_allowed': 'You have logged out, but "{returnTo}" is not among the allowed logout URLs, so this page cannot send you back there.',
 } as const;

@@ -24,4 +24,12 @@ export const ja = {
   'error.no_tenant': 'このアドレスではテナントが提供されていません。',
   'error.internal': '内部エラーが発生しました (リクエスト {requestId})。',
   'error.unavailable': 'サービスが一時的に利用できません。数秒待ってからもう一度お試しください。',
+  'authorize.web_origin_not_allowed': '"{redirectUri}" のオリジンはこのアプリケーションの許可された Web オリジンに含まれていないため、ログイン結果を送信できません。',
+  'authorize.form_post.title': 'アプリケーションに戻る',
+  'authorize.form_post.lead': 'アプリケーションが自動的に開かない場合は「続ける」を押してください。',
+  'authorize.form_post.submit': '続ける',
+  'logout.title': 'ログアウトしました',
+  'logout.heading': 'ログアウトしました',
+  'logout.lead': '{tenant} からログアウトしました。このウィンドウを閉じてもかまいません。',
+  'logout.return_to_not_allowed': 'ログアウトしましたが、"{returnTo}" は許可されたログアウト URL に含まれていないため、そのページには戻れません。',
 } as const satisfies Messages;

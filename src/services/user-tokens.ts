@@ -36,7 +36,7 @@ export interface IssueOptions {
    * `false`: no refresh token (a non-rotating refresh). A family: the successor of a rotated token (it inherits the family's absolute expiry), issued whatever
    * the scopes say. Absent: a new refresh token (a new family when the client rotates) if `offline_access` is granted.
    */
-  refreshToken?: false | { familyId: string; expiresAt: string | null };
+  refreshToken?: false | { familyId: string; expiresAt: string | null; scope: string };
   /** The login's authentication methods and time, for the `amr` and `auth_time` claims. */
   amr?: string[];
   authTime?: number;
@@ -122,7 +122,8 @@ export function createUserTokens({ store, clock, random }: ServiceDeps, { tokens
           tenant_id: tenant.id,
           client_id: client.client_id,
           user_id: user.user_id,
-          scope: scopes.join(' '),
+          // A successor keeps its family's scope: a narrowed refresh does not narrow the next one.
+          scope: successor ? successor.scope : scopes.join(' '),
           audience: api ?? null,
           created_at: now.toISOString(),
           revoked_at: null,
