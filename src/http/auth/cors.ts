@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { originAllowed } from '../../domain/web-origins.js';
 import type { Services } from '../../services/index.js';
+import { OAuthErrorBody } from '../schemas.js';
 import type { App } from '../types.js';
 
 /**
@@ -47,7 +48,7 @@ export async function applyCors(request: FastifyRequest, reply: FastifyReply, se
 export function corsPreflightRoutes(app: App, services: Services): void {
   for (const { url, methods } of CORS_ROUTES) {
     app.options(url, {
-      schema: { summary: `CORS preflight for ${url}`, response: { 204: Type.Null() } },
+      schema: { summary: `CORS preflight for ${url}`, response: { 204: Type.Null(), '4xx': OAuthErrorBody } },
       handler: async (request, reply) => {
         if (await applyCors(request, reply, services)) {
           reply.headers({
