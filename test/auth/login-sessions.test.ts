@@ -54,7 +54,7 @@ describe.each(DIALECTS)('login sessions, response modes and /v2/logout (%s)', (d
 
   it('answers prompt=none without a session (or with an unknown cookie) with login_required on the redirect_uri', async () => {
     const client = await spa();
-    for (const headers of [{}, { cookie: 'guardline_session=forged' }]) {
+    for (const headers of [{}, { cookie: 'guardline_session=forged' }] as Record<string, string>[]) {
       const response = await authorizeRequest(ctx(), params(client.client_id, { prompt: 'none' }), headers);
       expect(response.statusCode).toBe(302);
       const location = new URL(String(response.headers.location));

@@ -85,12 +85,12 @@ describe.each(DIALECTS)('the official @auth0/auth0-spa-js against Guardline in C
   });
 
   async function status(page: Page): Promise<string> {
-    await page.waitForFunction(() => document.getElementById('status')?.textContent !== 'loading');
+    await page.waitForFunction("document.getElementById('status')?.textContent !== 'loading'");
     return (await page.textContent('#status')) ?? '';
   }
 
   async function loginThroughForm(page: Page, email: string) {
-    await Promise.all([page.waitForURL((url) => url.href.startsWith(`${guardline}/authorize`)), page.evaluate(() => (window as any).sdk.loginWithRedirect())]);
+    await Promise.all([page.waitForURL((url) => url.href.startsWith(`${guardline}/authorize`)), page.evaluate('window.sdk.loginWithRedirect()')]);
     await page.getByLabel('Email address or username').fill(email);
     await page.getByLabel('Password').fill(PASSWORD);
     await Promise.all([page.waitForURL((url) => url.href.startsWith(app)), page.getByRole('button', { name: 'Continue' }).click()]);
@@ -114,32 +114,33 @@ describe.each(DIALECTS)('the official @auth0/auth0-spa-js against Guardline in C
     await page.goto(`${app}/`);
     // createAuth0Client tried prompt=none first: no session yet, so login_required, silently.
     expect(await status(page)).toBe('ready');
-    expect(await page.evaluate(() => (window as any).sdk.isAuthenticated())).toBe(false);
+    expect(await page.evaluate('window.sdk.isAuthenticated()')).toBe(false);
 
     await loginThroughForm(page, user.email);
-    expect(await page.evaluate(() => (window as any).sdk.isAuthenticated())).toBe(true);
-    const profile = await page.evaluate(() => (window as any).sdk.getUser());
+    expect(await page.evaluate('window.sdk.isAuthenticated()')).toBe(true);
+    const profile = await page.evaluate('window.sdk.getUser()');
     expect(profile).toMatchObject({ sub: user.user_id, email: user.email, name: 'Hana Sato' });
 
-    const first = await page.evaluate(() => (window as any).sdk.getTokenSilently());
+    const first = await page.evaluate('window.sdk.getTokenSilently()');
     // Bypass the SDK's cache: a fresh code through the hidden iframe, answered from Guardline's session cookie.
-    const renewed = await page.evaluate(() => (window as any).sdk.getTokenSilently({ cacheMode: 'off', detailedResponse: true }));
+    const renewed = (await page.evaluate("window.sdk.getTokenSilently({ cacheMode: 'off', detailedResponse: true })")) as { access_token: string; id_token: string };
     expect(typeof first).toBe('string');
     expect(typeof renewed.id_token).toBe('string');
     // The renewal was a second code, issued from the session without the form (Success Silent Auth).
     expect(await logsOf(ctx(), 'ssa')).toHaveLength(1);
     expect(await logsOf(ctx(), 'seacft')).toHaveLength(2);
-    const claims = await page.evaluate(async ([url, token]) => (await fetch(url!, { headers: { authorization: `Bearer ${token}` } })).json(), [`${guardline}/userinfo`, renewed.access_token]);
+    // From the page, across origins: /userinfo answers CORS for the client's web origin.
+    const claims = await page.evaluate(`fetch(${JSON.stringify(`${guardline}/userinfo`)}, { headers: { authorization: 'Bearer ${renewed.access_token}' } }).then((r) => r.json())`);
     expect(claims).toMatchObject({ sub: user.user_id });
 
     await Promise.all([
       page.waitForURL((url) => url.search === '?logged-out'),
-      page.evaluate(() => (window as any).sdk.logout({ logoutParams: { returnTo: location.origin + '/?logged-out' } })),
+      page.evaluate("window.sdk.logout({ logoutParams: { returnTo: location.origin + '/?logged-out' } })"),
     ]);
     expect(await status(page)).toBe('ready');
     // The session is gone at Guardline too: silent authentication now fails with login_required.
-    expect(await page.evaluate(() => (window as any).sdk.isAuthenticated())).toBe(false);
-    const silent = await page.evaluate(() => (window as any).sdk.getTokenSilently({ cacheMode: 'off' }).then(() => 'token', (e: any) => e.error));
+    expect(await page.evaluate('window.sdk.isAuthenticated()')).toBe(false);
+    const silent = await page.evaluate("window.sdk.getTokenSilently({ cacheMode: 'off' }).then(() => 'token', (e) => e.error)");
     expect(silent).toBe('login_required');
     await page.close();
   });
@@ -163,16 +164,12 @@ describe.each(DIALECTS)('the official @auth0/auth0-spa-js against Guardline in C
     await loginThroughForm(page, user.email);
 
     const refreshTokenInCache = () =>
-      page.evaluate(() => {
-        for (const key of Object.keys(localStorage)) {
-          const entry = JSON.parse(localStorage.getItem(key)!);
-          if (entry?.body?.refresh_token) return entry.body.refresh_token as string;
-        }
-        return undefined;
-      });
+      page.evaluate(
+        'Object.keys(localStorage).map((k) => { try { return JSON.parse(localStorage.getItem(k)).body.refresh_token; } catch { return undefined; } }).find(Boolean)',
+      ) as Promise<string | undefined>;
     const before = await refreshTokenInCache();
     expect(before).toBeTruthy();
-    const token = await page.evaluate(() => (window as any).sdk.getTokenSilently({ cacheMode: 'off' }));
+    const token = await page.evaluate("window.sdk.getTokenSilently({ cacheMode: 'off' })");
     expect(typeof token).toBe('string');
     const after = await refreshTokenInCache();
     expect(after).toBeTruthy();
