@@ -48,6 +48,11 @@ export interface ClientsTable {
   client_metadata: string;
   created_at: string;
   updated_at: string;
+  /** JSON arrays of origins (`https://app.example`, `https://*.example.com`): CORS and `response_mode=web_message`. */
+  web_origins: string;
+  allowed_origins: string;
+  /** Auth0's `refresh_token` object as JSON; '' for Auth0's defaults (non-rotating, non-expiring). */
+  refresh_token: string;
 }
 
 export interface UsersTable {
@@ -113,6 +118,10 @@ export interface AuthorizationCodesTable {
   expires_at: string;
   consumed_at: string | null;
   created_at: string;
+  /** Space-separated authentication methods of the login (`mfa` after a second factor); '' for none. */
+  amr: string;
+  /** When the user authenticated, seconds since the epoch (the id_token's `auth_time`). */
+  auth_time: number | null;
 }
 
 export interface RefreshTokensTable {
@@ -124,6 +133,26 @@ export interface RefreshTokensTable {
   audience: string | null;
   created_at: string;
   revoked_at: string | null;
+  /** The family of a rotating token (the hash of its first token); null for a non-rotating token. */
+  family_id: string | null;
+  /** When a rotating token was exchanged for its successor; a later reuse (outside the leeway) revokes the family. */
+  rotated_at: string | null;
+  /** Absolute and idle expiry; null when the client's policy says infinite. */
+  expires_at: string | null;
+  idle_expires_at: string | null;
+}
+
+/** A browser's login session (the `guardline_session` cookie): `prompt=none`, single sign-on and `/v2/logout`. */
+export interface LoginSessionsTable {
+  session_hash: string;
+  tenant_id: string;
+  user_id: string;
+  /** JSON array of the authentication methods of the login (`pwd`, `mfa`). */
+  amr: string;
+  authenticated_at: string;
+  idle_expires_at: string;
+  expires_at: string;
+  created_at: string;
 }
 
 export interface LogsTable {
@@ -375,6 +404,7 @@ export interface Database {
   signing_keys: SigningKeysTable;
   authorization_codes: AuthorizationCodesTable;
   refresh_tokens: RefreshTokensTable;
+  login_sessions: LoginSessionsTable;
   logs: LogsTable;
   guardian_factors: GuardianFactorsTable;
   guardian_settings: GuardianSettingsTable;

@@ -12,6 +12,7 @@ import { guardianRepository } from './repositories/guardian.js';
 import { logRepository } from './repositories/logs.js';
 import { mfaRepository } from './repositories/mfa.js';
 import { refreshTokenRepository } from './repositories/refresh-tokens.js';
+import { loginSessionRepository } from './repositories/login-sessions.js';
 import { signingKeyRepository } from './repositories/signing-keys.js';
 import { tenantRepository } from './repositories/tenants.js';
 import { userRepository } from './repositories/users.js';
@@ -33,6 +34,7 @@ function repositories(db: Kysely<Database>) {
     signingKeys: signingKeyRepository(db),
     authorizationCodes: authorizationCodeRepository(db),
     refreshTokens: refreshTokenRepository(db),
+    loginSessions: loginSessionRepository(db),
     logs: logRepository(db),
     guardian: guardianRepository(db),
     authenticators: authenticatorRepository(db),

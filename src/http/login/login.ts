@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { negotiateLocale } from '../../i18n/negotiate.js';
 import type { Services } from '../../services/index.js';
 import { requestContext, type App } from '../types.js';
+import { sendLoginCompletion } from './authorization-response.js';
 import { readBindingCookie } from './binding-cookie.js';
 import { sendPage } from './html.js';
 import { errorPage, loginPage } from './pages.js';
@@ -40,8 +41,8 @@ export default function loginRoute(app: App, services: Services) {
       if (!body.username || !body.password) return again('login.error.missing_fields');
       const outcome = await services.authorization.loginWithPassword(tenant, authz, body.username, body.password, requestContext(request));
       switch (outcome.kind) {
-        case 'redirect':
-          return reply.header('cache-control', 'no-store').redirect(outcome.location, 302);
+        case 'complete':
+          return sendLoginCompletion(reply, tenant, authz.locale, outcome.completion);
         case 'wrong_credentials':
           return again('login.error.wrong_credentials');
         case 'blocked':
