@@ -1,6 +1,7 @@
 import { CLIENT_SECRET_KEY_PURPOSE, createClientSecrets, hmacDigest } from '../crypto/client-secret.js';
 import { createAuthenticators } from './authenticators.js';
 import { createAuthorization } from './authorization.js';
+import { createBranding } from './branding.js';
 import { createBruteForce } from './brute-force.js';
 import type { ServiceDeps } from './context.js';
 import { createClientAuthentication } from './client-authentication.js';
@@ -68,6 +69,7 @@ export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }
     phoneDelivery,
     mfa,
     bruteForce,
+    branding: createBranding(deps, { cache }),
     enrollmentTickets: createEnrollmentTickets(deps),
     devInbox: createDevInbox(deps),
     authorization: createAuthorization(deps, { users, clients, clientGrants, tokens, userTokens, events, secondFactor: mfa.secondFactor, bruteForce }),

@@ -19,6 +19,7 @@ import { attackProtectionRepository } from './repositories/attack-protection.js'
 import { userBlockRepository } from './repositories/user-blocks.js';
 import { deliveryRepository } from './repositories/deliveries.js';
 import { providerConfigRepository } from './repositories/provider-configs.js';
+import { brandingRepository } from './repositories/branding.js';
 
 function repositories(db: Kysely<Database>) {
   return {
@@ -40,6 +41,7 @@ function repositories(db: Kysely<Database>) {
     userBlocks: userBlockRepository(db),
     providerConfigs: providerConfigRepository(db),
     deliveries: deliveryRepository(db),
+    branding: brandingRepository(db),
   };
 }
 
