@@ -1,55 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv, freePort } from '../support/cli.js';
+import { startDemo, type Demo } from '../support/demo.js';
 
 /**
  * `guardline demo` as a newcomer runs it: a real process, then the sample application driven over HTTP the way a
  * browser would (manual redirects, one cookie jar per host) through Guardline's login and back.
  */
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const ENTRY = ['--import', 'tsx', path.join(ROOT, 'src/cli/run.ts')];
-
-interface Demo {
-  child: ChildProcess;
-  output: () => string;
-  demoUrl: string;
-  stop: () => Promise<number>;
-}
-
-function startDemo(args: string[], env: NodeJS.ProcessEnv): Promise<Demo> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...ENTRY, 'demo', ...args], { env, cwd: ROOT });
-    let output = '';
-    let settled = false;
-    const stop = () =>
-      new Promise<number>((done) => {
-        if (child.exitCode !== null) return done(child.exitCode);
-        child.once('close', (code) => done(code ?? -1));
-        child.kill('SIGTERM');
-      });
-    const onData = (d: Buffer) => {
-      output += d.toString();
-      if (!settled && output.includes('Press Ctrl-C to stop.')) {
-        settled = true;
-        const demoUrl = /^Demo application\s+(\S+?)\/?\s/m.exec(output)?.[1];
-        if (!demoUrl) return reject(new Error(`no demo URL in:\n${output}`));
-        resolve({ child, output: () => output, demoUrl, stop });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('close', (code) => {
-      if (!settled) {
-        settled = true;
-        reject(new Error(`guardline demo exited with ${code}:\n${output}`));
-      }
-    });
-  });
-}
 
 /** A browser's cookies, per host:port (Path and expiry are not needed here). */
 class Browser {
