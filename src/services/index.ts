@@ -1,6 +1,7 @@
 import { CLIENT_SECRET_KEY_PURPOSE, createClientSecrets, hmacDigest } from '../crypto/client-secret.js';
 import { createAuthenticators } from './authenticators.js';
 import { createAuthorization } from './authorization.js';
+import { createBranding } from './branding.js';
 import { createBruteForce } from './brute-force.js';
 import type { ServiceDeps } from './context.js';
 import { createClientAuthentication } from './client-authentication.js';
@@ -78,6 +79,7 @@ export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }
     phoneMfa,
     mfaApi,
     bruteForce,
+    branding: createBranding(deps, { cache }),
     enrollmentTickets: createEnrollmentTickets(deps),
     devInbox: createDevInbox(deps),
     loginSettings,

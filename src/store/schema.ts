@@ -205,6 +205,8 @@ export interface GuardianSettingsTable {
   builtin_messages_sent: number;
   /** 1 = when an SMS cannot be sent by any provider, the code is sent by voice (where voice is enabled). */
   phone_voice_fallback: number;
+  /** 1 = SMS codes end with the origin-bound one-time-code line `@host #code` (migration 0007; Guardline extension). */
+  phone_otp_autofill: number;
   updated_at: string;
 }
 
@@ -394,6 +396,18 @@ export interface UserBlocksTable {
   expires_at: string;
 }
 
+/** A tenant's branding (Auth0's `/api/v2/branding`); absent means nothing is set. */
+export interface BrandingTable {
+  tenant_id: string;
+  /** `#rrggbb`, lower case */
+  primary_color: string | null;
+  page_background: string | null;
+  logo_url: string | null;
+  favicon_url: string | null;
+  font_url: string | null;
+  updated_at: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   tenant_domains: TenantDomainsTable;
@@ -421,4 +435,5 @@ export interface Database {
   remembered_browsers: RememberedBrowsersTable;
   login_settings: LoginSettingsTable;
   login_completions: LoginCompletionsTable;
+  branding: BrandingTable;
 }

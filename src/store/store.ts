@@ -23,6 +23,7 @@ import { providerConfigRepository } from './repositories/provider-configs.js';
 import { rememberedBrowserRepository } from './repositories/remembered-browsers.js';
 import { loginCompletionRepository } from './repositories/login-completions.js';
 import { loginSettingsRepository } from './repositories/login-settings.js';
+import { brandingRepository } from './repositories/branding.js';
 
 function repositories(db: Kysely<Database>) {
   return {
@@ -48,6 +49,7 @@ function repositories(db: Kysely<Database>) {
     rememberedBrowsers: rememberedBrowserRepository(db),
     loginCompletions: loginCompletionRepository(db),
     loginSettings: loginSettingsRepository(db),
+    branding: brandingRepository(db),
   };
 }
 
