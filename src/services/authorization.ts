@@ -105,8 +105,8 @@ export type LoginOutcome =
   | { kind: 'wrong_credentials' | 'blocked' }
   /** Brute-force protection: the identifier is blocked after too many failed attempts (Auth0's `too_many_attempts`). */
   | { kind: 'too_many_attempts' }
-  /** A second factor is due and the login page cannot ask for it yet (Universal Login MFA screens come later). */
-  | { kind: 'mfa_unavailable' };
+  /** The password is right and a second factor is due: the pages ask for it (services/login-mfa). */
+  | { kind: 'second_factor'; client: ClientRow; user: UserWithConnection };
 
 /** base64url(SHA-256(verifier)) compared in constant time with the stored S256 challenge. */
 function verifyPkce(challenge: string, verifier: string): boolean {
@@ -536,16 +536,9 @@ export function createAuthorization(
       if (!check.ok) return { kind: check.reason };
       const user = check.user;
 
-      // The password is proven: a second factor, when due, must come before a code exists. The page cannot ask for
-      // one yet, so the login stops here rather than skipping the second factor.
-      if (await secondFactor.isRequired(tenant, user.user_id)) {
-        await events.record(
-          tenant.id,
-          { type: 'f', description: 'Multifactor authentication required: not available on this login page', clientId: client.client_id, clientName: client.name, userId: user.user_id, userName: userName(user), connection: user.connection_name },
-          context,
-        );
-        return { kind: 'mfa_unavailable' };
-      }
+      // The password is proven: a second factor, when due, must come before a code exists (the login pages ask for
+      // it: src/http/login/mfa).
+      if (await secondFactor.isRequired(tenant, user.user_id)) return { kind: 'second_factor', client, user };
 
       return { kind: 'complete', completion: await completeLogin(tenant, request, user, { amr: [] }, context) };
     },

@@ -6,6 +6,7 @@ import { sendLoginCompletion } from './authorization-response.js';
 import { readBindingCookie } from './binding-cookie.js';
 import { sendPage } from './html.js';
 import { errorPage, loginPage } from './pages.js';
+import { beginSecondFactor } from './mfa/begin.js';
 
 /**
  * POST /u/login — the login form. Success redirects to the client with `code` and `state`; a wrong password
@@ -49,8 +50,8 @@ export default function loginRoute(app: App, services: Services) {
           return again('login.error.blocked');
         case 'too_many_attempts':
           return again('login.error.too_many_attempts', 429);
-        case 'mfa_unavailable':
-          return sendPage(reply, 403, errorPage(authz.locale, 'error.mfa_unavailable'));
+        case 'second_factor':
+          return beginSecondFactor(services, request, reply, authz, outcome);
       }
     },
   });

@@ -9,9 +9,8 @@ import { TICKET_CLIENT } from '../../../services/login-mfa/flow.js';
 import { requestContext, type App } from '../../types.js';
 import { sendPage } from '../html.js';
 import { errorPage } from '../views/error.js';
-import { finishSecondFactor } from './finish.js';
-import { csrfMatches, openPageState, redirectToScreen, type OpenedPage } from './page-state.js';
-import { refusalOnPage } from './refusal-keys.js';
+import { answer } from './answer.js';
+import { csrfMatches, openPageState, type OpenedPage } from './page-state.js';
 import { renderMfaScreen } from './render.js';
 
 const field = (max: number) => Type.Optional(Type.String({ maxLength: max }));
@@ -49,25 +48,6 @@ export default function mfaScreenRoutes(app: App, services: Services) {
   /** A page whose state cannot be used (forged, expired, another browser): start again. */
   const expired = (request: FastifyRequest, reply: FastifyReply, status = 400) =>
     sendPage(reply, status, errorPage(request.pageLocale ?? 'en', 'mfa.error.transaction-not-found'));
-
-  async function answer(request: FastifyRequest, reply: FastifyReply, page: OpenedPage, step: LoginMfaStep, typed?: { phone?: string | undefined; country?: string | undefined }): Promise<FastifyReply> {
-    const { tenant } = request;
-    switch (step.kind) {
-      case 'restart': {
-        const { status } = refusalOnPage(step.refusal);
-        return sendPage(reply, status, errorPage(page.state.locale, 'mfa.error.transaction-not-found'));
-      }
-      case 'proven':
-        return finishSecondFactor(services, request, reply, page, step);
-      case 'screen': {
-        const next: OpenedPage = { ...page, state: { ...page.state, mfa: step.stage } };
-        if (!step.refusal) return redirectToScreen(services, reply, tenant, step.screen, next);
-        const shown = refusalOnPage(step.refusal);
-        if (shown.retryAfterMs !== undefined) reply.header('retry-after', String(Math.ceil(shown.retryAfterMs / 1000)));
-        return renderMfaScreen(services, request, reply, step.screen, next, { status: shown.status, error: shown.key, ...(typed ? { typed } : {}) });
-      }
-    }
-  }
 
   app.get('/u/:screen', {
     schema: { summary: 'Show a Universal Login MFA screen', params: ScreenParams, querystring: Type.Object({ state: field(16_384) }, { additionalProperties: true }) },
@@ -138,7 +118,7 @@ export default function mfaScreenRoutes(app: App, services: Services) {
             return loginMfa.confirmRecorded(stage);
         }
       })();
-      return answer(request, reply, page, step, { phone: body.phone, country: body.country_code });
+      return answer(services, request, reply, page, step, { phone: body.phone, country: body.country_code });
     },
   });
 
