@@ -21,7 +21,6 @@ export const en = {
   'error.missing_client_id': 'The request does not say which application it is for (client_id is missing).',
   'error.missing_redirect_uri': 'The request has no redirect_uri.',
   'error.redirect_uri_mismatch': 'The callback URL "{redirectUri}" is not among the allowed callback URLs of the application.',
-  'error.mfa_unavailable': 'This account must confirm its login with a code sent to its phone, and this sign-in page cannot ask for one yet. Sign in through the application, which uses the MFA API.',
   'error.transaction_expired': 'This login page has expired or was opened in another window. Go back to the application and log in again.',
   'error.bad_request': 'The request could not be understood.',
   'error.no_tenant': 'No tenant is served at this address.',

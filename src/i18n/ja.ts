@@ -19,7 +19,6 @@ export const ja = {
   'error.missing_client_id': 'どのアプリケーションへの要求か分かりません (client_id がありません)。',
   'error.missing_redirect_uri': 'redirect_uri が指定されていません。',
   'error.redirect_uri_mismatch': 'コールバック URL "{redirectUri}" はこのアプリケーションで許可されていません。',
-  'error.mfa_unavailable': 'このアカウントは電話に送られるコードでのログイン確認が必要ですが、このサインインページはまだコードの入力に対応していません。MFA API を使うアプリケーションからサインインしてください。',
   'error.transaction_expired': 'このログインページは有効期限が切れたか、別のウィンドウで開かれました。アプリケーションに戻って、もう一度ログインしてください。',
   'error.bad_request': 'リクエストを理解できませんでした。',
   'error.no_tenant': 'このアドレスではテナントが提供されていません。',

@@ -9,6 +9,8 @@ import { asUnavailable, logUnavailable, RETRY_AFTER_SECONDS } from '../unavailab
 import { sendPage } from './html.js';
 import loginRoute from './login.js';
 import logoutRoute from './logout.js';
+import mfaScreenRoutes from './mfa/routes.js';
+import enrollmentTicketRoute from './mfa/ticket.js';
 import { errorPage } from './pages.js';
 
 declare module 'fastify' {
@@ -45,4 +47,6 @@ export const loginSurface: FastifyPluginAsync<SurfaceOptions> = async (instance,
   authorizeRoute(app, services);
   loginRoute(app, services);
   logoutRoute(app, services);
+  mfaScreenRoutes(app, services);
+  enrollmentTicketRoute(app, services);
 };
