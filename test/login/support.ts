@@ -97,7 +97,7 @@ export class FormBrowser {
 const decode = (value: string) => value.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 /** An application for the code flow and a user; `browser` at the login form of /authorize. */
-export async function startLogin(ctx: TestContext, options: { locale?: string; browser?: FormBrowser; user?: Awaited<ReturnType<typeof createUser>> } = {}) {
+export async function startLogin(ctx: TestContext, options: { locale?: string; browser?: FormBrowser; user?: Awaited<ReturnType<typeof createUser>>; prompt?: 'login' } = {}) {
   const client = await createClient(ctx, { grant_types: ['authorization_code'], callbacks: [CALLBACK] });
   const user = options.user ?? (await createUser(ctx));
   const browser = options.browser ?? new FormBrowser(ctx);
@@ -111,6 +111,8 @@ export async function startLogin(ctx: TestContext, options: { locale?: string; b
     code_challenge: challenge,
     code_challenge_method: 'S256',
     ...(options.locale ? { ui_locales: options.locale } : {}),
+    // A browser that logged in before has a login session (single sign-on): `prompt=login` asks for the password again.
+    ...(options.prompt ? { prompt: options.prompt } : {}),
   });
   await browser.request('GET', `/authorize?${query.toString()}`);
   return { client, user, browser, verifier };
