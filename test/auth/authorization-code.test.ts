@@ -105,7 +105,7 @@ describe.each(DIALECTS)('authorization code with PKCE (%s)', (dialect) => {
       expect(response.headers['x-frame-options']).toBe('DENY');
       const [pair, ...attributes] = String(response.headers['set-cookie']).split('; ');
       expect(pair).toMatch(/^guardline_login=[\w-]+$/);
-      expect(attributes.sort()).toEqual(['HttpOnly', 'Max-Age=900', 'Path=/u/login', 'SameSite=Lax']);
+      expect(attributes.sort()).toEqual(['HttpOnly', 'Max-Age=900', 'Path=/u', 'SameSite=Lax']);
       expect(response.body).not.toMatch(/<script|https?:\/\/[^"]*\.(css|js)/);
     });
   });
