@@ -1,5 +1,4 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { SignJWT, jwtVerify } from 'jose';
 import { hashToken } from '../crypto/secret-box.js';
 import { GRANT_TYPES } from '../domain/grant-types.js';
 import { newId } from '../domain/ids.js';
@@ -18,7 +17,7 @@ import type { RequestContext, ServiceDeps } from './context.js';
 import type { EventLog } from './events.js';
 import { recordOutage } from './outage.js';
 import type { Locale, Tenant } from './tenants.js';
-import { TOKEN_LIFETIMES, issuedInFuture, type Tokens } from './tokens.js';
+import { TOKEN_LIFETIMES, type Tokens } from './tokens.js';
 import { mfaAudience, profileClaims, userinfoAudience, type TokenSet, type UserTokens } from './user-tokens.js';
 import type { Users } from './users.js';
 
@@ -28,7 +27,7 @@ import type { Users } from './users.js';
  * `/userinfo`. Every outcome writes its Auth0 log event. Failures the caller may see are `OAuthError`s.
  */
 
-/** A login transaction (the signed state the login form carries) lives this long. */
+/** A login form (its sealed state, services/login-state.ts) lives this long before the password is typed. */
 export const LOGIN_TRANSACTION_SECONDS = 15 * 60;
 
 /** Auth0's default session lifetimes: 3 days without use, 7 days at most (tenant `idle_session_lifetime`, `session_lifetime`). */
@@ -126,7 +125,7 @@ export interface SecondFactor {
 }
 
 export function createAuthorization(
-  { store, clock, random, secretBox }: ServiceDeps,
+  { store, clock, random }: ServiceDeps,
   {
     users,
     clients,
@@ -138,7 +137,6 @@ export function createAuthorization(
     bruteForce,
   }: { users: Users; clients: Clients; clientGrants: ClientGrants; tokens: Tokens; userTokens: UserTokens; events: EventLog; secondFactor: SecondFactor; bruteForce: BruteForce },
 ) {
-  const transactionKey = secretBox.derive('login-transaction');
   const nowIso = () => clock.now().toISOString();
 
   /** Records `type` for the client (and user) and throws `err`: every refused exchange leaves its log entry. */
@@ -486,43 +484,6 @@ export function createAuthorization(
         return error('login_required', 'Login required');
       }
       return { kind: 'login', request, client };
-    },
-
-    /**
-     * Seals an authorization request into the login transaction the form carries: an HS256 JWT (key derived from
-     * the instance secret) bound to the tenant and to a browser cookie, whose value is returned as `binding`.
-     */
-    async sealTransaction(tenant: Tenant, request: AuthorizationRequest): Promise<{ transaction: string; binding: string }> {
-      const binding = newId.opaqueToken(random);
-      const iat = Math.floor(clock.now().getTime() / 1000);
-      const transaction = await new SignJWT({ req: request, bnd: hashToken(binding) })
-        .setProtectedHeader({ alg: 'HS256', typ: 'guardline-login+jwt' })
-        .setIssuer(tenant.issuer)
-        .setAudience(tenant.id)
-        .setIssuedAt(iat)
-        .setExpirationTime(iat + LOGIN_TRANSACTION_SECONDS)
-        .sign(transactionKey);
-      return { transaction, binding };
-    },
-
-    /** The authorization request of a transaction, or undefined when it is forged, expired, foreign or unbound. */
-    async openTransaction(tenant: Tenant, transaction: string, binding: string | undefined): Promise<AuthorizationRequest | undefined> {
-      if (!binding) return undefined;
-      try {
-        const { payload } = await jwtVerify(transaction, transactionKey, {
-          issuer: tenant.issuer,
-          audience: tenant.id,
-          algorithms: ['HS256'],
-          typ: 'guardline-login+jwt',
-          requiredClaims: ['exp'],
-          currentDate: clock.now(),
-        });
-        if (issuedInFuture(payload, clock.now())) return undefined;
-        if (payload.bnd !== hashToken(binding)) return undefined;
-        return payload.req as AuthorizationRequest;
-      } catch {
-        return undefined;
-      }
     },
 
     /**

@@ -1,9 +1,11 @@
 import { EncryptJWT, jwtDecrypt } from 'jose';
 import { hashToken } from '../crypto/secret-box.js';
 import type { MessageChannel } from '../domain/message-templates.js';
-import type { AuthorizationRequest } from './authorization.js';
+import { newId } from '../domain/ids.js';
+import { LOGIN_TRANSACTION_SECONDS, type AuthorizationRequest } from './authorization.js';
 import type { ServiceDeps } from './context.js';
 import type { Locale, Tenant } from './tenants.js';
+import { issuedInFuture } from './tokens.js';
 
 /** Where a browser is in the second factor of a login (or of an enrolment ticket). */
 export interface MfaStage {
@@ -46,9 +48,19 @@ export interface LoginState {
  * bound to the tenant and to the browser's binding cookie, expiring with the login. Encrypted, not just signed:
  * the state carries the MFA transaction's token and, for one screen, the new recovery code.
  */
-export function createLoginStateSealer({ clock, secretBox }: Pick<ServiceDeps, 'clock' | 'secretBox'>) {
+export function createLoginStateSealer({ clock, secretBox, random }: Pick<ServiceDeps, 'clock' | 'secretBox' | 'random'>) {
   const key = secretBox.derive('login-state');
   return {
+    /**
+     * The state of a new login form (`/authorize`): the validated request, for 15 minutes, bound to a new browser
+     * binding whose value the caller sets as the binding cookie.
+     */
+    async begin(tenant: Tenant, req: AuthorizationRequest): Promise<{ sealed: string; binding: string }> {
+      const binding = newId.opaqueToken(random);
+      const expiresAt = clock.now().getTime() + LOGIN_TRANSACTION_SECONDS * 1000;
+      return { sealed: await this.seal(tenant, { req, locale: req.locale, expiresAt }, binding, new Date(expiresAt)), binding };
+    },
+
     async seal(tenant: Tenant, state: LoginState, binding: string, expiresAt: Date): Promise<string> {
       const iat = Math.floor(clock.now().getTime() / 1000);
       return new EncryptJWT({ st: state, bnd: hashToken(binding) })
@@ -72,6 +84,8 @@ export function createLoginStateSealer({ clock, secretBox }: Pick<ServiceDeps, '
           requiredClaims: ['exp'],
           currentDate: clock.now(),
         });
+        // A state "issued" in the future was not sealed by this clock (see tokens.ts).
+        if (issuedInFuture(payload, clock.now())) return undefined;
         if (payload.bnd !== hashToken(binding)) return undefined;
         return payload.st as LoginState;
       } catch {

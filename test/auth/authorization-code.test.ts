@@ -14,7 +14,7 @@ import {
   pkcePair,
   submitLogin,
   tokenRequest,
-  transactionOf,
+  loginStateOf,
   verifyWithJwks,
 } from './helpers.js';
 
@@ -115,7 +115,7 @@ describe.each(DIALECTS)('authorization code with PKCE (%s)', (dialect) => {
       const client = await spa();
       const { challenge } = pkcePair();
       const page = await authorizeRequest(ctx(), { response_type: 'code', client_id: client.client_id, redirect_uri: CALLBACK, code_challenge: challenge, code_challenge_method: 'S256', ...params });
-      return { client, transaction: transactionOf(page.body), cookie: cookieOf(page) };
+      return { client, transaction: loginStateOf(page.body), cookie: cookieOf(page) };
     }
 
     it('re-renders the form with a localised error on a wrong password', async () => {
@@ -147,7 +147,7 @@ describe.each(DIALECTS)('authorization code with PKCE (%s)', (dialect) => {
       const wrongCookie = await submitLogin(ctx(), { transaction, username: user.email, password: PASSWORD }, other.cookie);
       expect(wrongCookie.statusCode).toBe(400);
       const [h, p, s] = transaction.split('.');
-      const tampered = await submitLogin(ctx(), { transaction: `${h}.${p}x.${s}`, username: user.email, password: PASSWORD }, cookie);
+      const tampered = await submitLogin(ctx(), { state: `${h}.${p}x.${s}`, username: user.email, password: PASSWORD }, cookie);
       expect(tampered.statusCode).toBe(400);
       expect(tampered.headers.location).toBeUndefined();
     });

@@ -2,7 +2,7 @@ import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { DIALECTS, useTestContext } from '../support/harness.js';
-import { CALLBACK, PASSWORD, authorizeRequest, cookieOf, createClient, createUser, logsOf, pkcePair, submitLogin, tokenRequest, transactionOf, verifyWithJwks } from './helpers.js';
+import { CALLBACK, PASSWORD, authorizeRequest, cookieOf, createClient, createUser, logsOf, pkcePair, submitLogin, tokenRequest, loginStateOf, verifyWithJwks } from './helpers.js';
 
 const SPA_ORIGIN = 'https://app.example';
 
@@ -29,7 +29,7 @@ describe.each(DIALECTS)('login sessions, response modes and /v2/logout (%s)', (d
   async function login(clientId: string, username: string, extra: Record<string, string> = {}) {
     const page = await authorizeRequest(ctx(), params(clientId, extra));
     expect(page.statusCode).toBe(200);
-    const response = await submitLogin(ctx(), { transaction: transactionOf(page.body), username, password: PASSWORD }, cookieOf(page));
+    const response = await submitLogin(ctx(), { state: loginStateOf(page.body), username, password: PASSWORD }, cookieOf(page));
     const setCookie = cookieNamed(response, 'guardline_session');
     return { response, session: setCookie?.split(';')[0], setCookie };
   }
@@ -71,7 +71,7 @@ describe.each(DIALECTS)('login sessions, response modes and /v2/logout (%s)', (d
     const { session } = await login(client.client_id, user.email);
     const forced = await authorizeRequest(ctx(), params(client.client_id, { prompt: 'login' }), { cookie: session! });
     expect(forced.statusCode).toBe(200);
-    expect(forced.body).toContain('name="transaction"');
+    expect(forced.body).toContain('name="state"');
     const sso = await authorizeRequest(ctx(), params(client.client_id), { cookie: session! });
     expect(sso.statusCode).toBe(302);
     expect(new URL(String(sso.headers.location)).searchParams.get('code')).toBeTruthy();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CALLBACK, PASSWORD, authorizeRequest, cookieOf, createClient, createUser, logsOf, submitLogin, transactionOf } from '../auth/helpers.js';
+import { CALLBACK, PASSWORD, authorizeRequest, cookieOf, createClient, createUser, logsOf, submitLogin, loginStateOf } from '../auth/helpers.js';
 import { DIALECTS, useTestContext } from '../support/harness.js';
 import { enablePhoneFactor } from './support.js';
 
@@ -15,7 +15,7 @@ describe.each(DIALECTS)('login page when MFA is due (%s)', (dialect) => {
     const client = await createClient(ctx());
     const user = await createUser(ctx());
     const page = await authorizeRequest(ctx(), { response_type: 'code', client_id: client.client_id, redirect_uri: CALLBACK, scope: 'openid', ui_locales: locale });
-    const response = await submitLogin(ctx(), { transaction: transactionOf(page.body), username: user.email, password: PASSWORD }, cookieOf(page));
+    const response = await submitLogin(ctx(), { state: loginStateOf(page.body), username: user.email, password: PASSWORD }, cookieOf(page));
     expect(response.statusCode).toBe(303);
     expect(String(response.headers.location)).toMatch(/^\/u\/mfa-sms-enrollment\?state=/);
     const [required] = await logsOf(ctx(), 'mfar');
@@ -28,7 +28,7 @@ describe.each(DIALECTS)('login page when MFA is due (%s)', (dialect) => {
     const client = await createClient(ctx());
     const user = await createUser(ctx());
     const page = await authorizeRequest(ctx(), { response_type: 'code', client_id: client.client_id, redirect_uri: CALLBACK, scope: 'openid' });
-    const response = await submitLogin(ctx(), { transaction: transactionOf(page.body), username: user.email, password: PASSWORD }, cookieOf(page));
+    const response = await submitLogin(ctx(), { state: loginStateOf(page.body), username: user.email, password: PASSWORD }, cookieOf(page));
     expect(response.statusCode).toBe(302);
     expect(new URL(String(response.headers.location)).searchParams.get('code')).toBeTruthy();
   });

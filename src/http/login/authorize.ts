@@ -55,10 +55,11 @@ export default function authorizeRoute(app: App, services: Services) {
         case 'complete':
           return sendLoginCompletion(reply, tenant, locale, outcome.completion);
         case 'login': {
-          const { transaction, binding } = await services.authorization.sealTransaction(tenant, outcome.request);
+          const { sealed, binding } = await services.loginState.begin(tenant, outcome.request);
           setBindingCookie(reply, tenant, binding);
-          const page = loginPage({ locale, tenantName: tenant.friendlyName, applicationName: outcome.client.name, transaction });
-          return sendPage(reply, 200, page, [new URL(outcome.request.redirectUri).origin]);
+          const branding = await services.branding.forPages(tenant);
+          const page = loginPage({ locale, tenantName: tenant.friendlyName, applicationName: outcome.client.name, state: sealed, branding });
+          return sendPage(reply, 200, page, { formTargets: [new URL(outcome.request.redirectUri).origin], branding });
         }
       }
     },

@@ -17,13 +17,15 @@ export default function loginRoute(app: App, services: Services) {
     schema: {
       summary: 'Submit the login form',
       body: Type.Object(
-        { transaction: Type.String({ maxLength: 8192 }), username: Type.Optional(Type.String({ maxLength: 512 })), password: Type.Optional(Type.String({ maxLength: 1024 })) },
+        { state: Type.String({ maxLength: 16_384 }), username: Type.Optional(Type.String({ maxLength: 512 })), password: Type.Optional(Type.String({ maxLength: 1024 })) },
         { additionalProperties: true },
       ),
     },
     handler: async (request, reply) => {
       const { tenant, body } = request;
-      const authz = await services.authorization.openTransaction(tenant, body.transaction, readBindingCookie(request));
+      // The login form's state: a request to log in, not a page of the second factor.
+      const opened = await services.loginState.open(tenant, body.state, readBindingCookie(request));
+      const authz = opened && !opened.mfa ? opened.req : undefined;
       if (!authz) {
         const locale = negotiateLocale(tenant, undefined, request.headers['accept-language']);
         return sendPage(reply, 400, errorPage(locale, 'error.transaction_expired'));
@@ -31,12 +33,13 @@ export default function loginRoute(app: App, services: Services) {
       request.pageLocale = authz.locale;
       const client = await services.clients.find(tenant, authz.clientId);
       const formTargets = [new URL(authz.redirectUri).origin];
+      const branding = await services.branding.forPages(tenant);
       const again = (error: 'login.error.wrong_credentials' | 'login.error.blocked' | 'login.error.missing_fields' | 'login.error.too_many_attempts', status = 400) =>
         sendPage(
           reply,
           status,
-          loginPage({ locale: authz.locale, tenantName: tenant.friendlyName, applicationName: client?.name ?? '', transaction: body.transaction, username: body.username ?? '', error }),
-          formTargets,
+          loginPage({ locale: authz.locale, tenantName: tenant.friendlyName, applicationName: client?.name ?? '', state: body.state, username: body.username ?? '', error, branding }),
+          { formTargets, branding },
         );
 
       if (!body.username || !body.password) return again('login.error.missing_fields');
