@@ -94,5 +94,6 @@ export async function renderMfaScreen(
         return mfaRecoveryCodeEnrollmentPage({ ...base, recoveryCode: stage.recoveryCode ?? '' });
     }
   })();
-  return sendPage(reply, status, html, { branding });
+  // The code and recovery screens' posts can end in the redirect to the application: form-action must allow its origin.
+  return sendPage(reply, status, html, { branding, formTargets: page.state.req ? [new URL(page.state.req.redirectUri).origin] : [] });
 }
