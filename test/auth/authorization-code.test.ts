@@ -121,7 +121,7 @@ describe.each(DIALECTS)('authorization code with PKCE (%s)', (dialect) => {
     it('re-renders the form with a localised error on a wrong password', async () => {
       const user = await createUser(ctx());
       const { transaction, cookie } = await loginPage({ ui_locales: 'ja' });
-      const response = await submitLogin(ctx(), { transaction, username: user.email, password: 'wrong password!' }, cookie);
+      const response = await submitLogin(ctx(), { state: transaction, username: user.email, password: 'wrong password!' }, cookie);
       expect(response.statusCode).toBe(400);
       expect(response.body).toContain('メールアドレスまたはパスワードが正しくありません。');
       expect(response.body).toContain(`value="${user.email}"`);
@@ -132,7 +132,7 @@ describe.each(DIALECTS)('authorization code with PKCE (%s)', (dialect) => {
     it('tells a blocked user so, in English', async () => {
       const user = await createUser(ctx(), { blocked: true });
       const { transaction, cookie } = await loginPage({ ui_locales: 'en' });
-      const response = await submitLogin(ctx(), { transaction, username: user.email, password: PASSWORD }, cookie);
+      const response = await submitLogin(ctx(), { state: transaction, username: user.email, password: PASSWORD }, cookie);
       expect(response.statusCode).toBe(400);
       expect(response.body).toContain('Your account has been blocked.');
     });
@@ -140,11 +140,11 @@ describe.each(DIALECTS)('authorization code with PKCE (%s)', (dialect) => {
     it('refuses a transaction without its binding cookie, or a tampered one', async () => {
       const user = await createUser(ctx());
       const { transaction, cookie } = await loginPage();
-      const noCookie = await submitLogin(ctx(), { transaction, username: user.email, password: PASSWORD }, undefined);
+      const noCookie = await submitLogin(ctx(), { state: transaction, username: user.email, password: PASSWORD }, undefined);
       expect(noCookie.statusCode).toBe(400);
       expect(noCookie.body).toContain('This login page has expired');
       const other = await loginPage();
-      const wrongCookie = await submitLogin(ctx(), { transaction, username: user.email, password: PASSWORD }, other.cookie);
+      const wrongCookie = await submitLogin(ctx(), { state: transaction, username: user.email, password: PASSWORD }, other.cookie);
       expect(wrongCookie.statusCode).toBe(400);
       const [h, p, s] = transaction.split('.');
       const tampered = await submitLogin(ctx(), { state: `${h}.${p}x.${s}`, username: user.email, password: PASSWORD }, cookie);
@@ -156,7 +156,7 @@ describe.each(DIALECTS)('authorization code with PKCE (%s)', (dialect) => {
       const user = await createUser(ctx());
       const { transaction, cookie } = await loginPage();
       clock.advance(16 * 60 * 1000);
-      const response = await submitLogin(ctx(), { transaction, username: user.email, password: PASSWORD }, cookie);
+      const response = await submitLogin(ctx(), { state: transaction, username: user.email, password: PASSWORD }, cookie);
       expect(response.statusCode).toBe(400);
       expect(response.body).toContain('This login page has expired');
     });

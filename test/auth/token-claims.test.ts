@@ -88,7 +88,7 @@ describe.each(DIALECTS)('every verified token must expire and must not be issued
     expect(page.statusCode).toBe(200);
     // The login state is an encrypted JWT (services/login-state.ts): opened and re-sealed here with its key.
     const key = ctx().services.deps.secretBox.derive('login-state');
-    const { payload: original } = await jwtDecrypt(loginStateOf(page.body), key);
+    const { payload: original } = await jwtDecrypt(loginStateOf(page.body), key, { currentDate: ctx().clock.now() });
     const reseal = (times: { iat?: number; exp?: number }) => {
       const jwt = new EncryptJWT({ st: original.st, bnd: original.bnd })
         .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', typ: 'guardline-login-state+jwt' })

@@ -53,6 +53,8 @@ async function enrolBySms(ctx: TestContext, browser: FormBrowser, phone = { coun
   expect(browser.screen).toBe('mfa-sms-enrollment');
   await browser.submit({ country_code: phone.country, phone: phone.national });
   expect(browser.screen).toBe('mfa-sms-challenge');
+  // Browsers apply form-action to the redirect that answers the last form: the application's origin must be in it.
+  expect(String(browser.last.headers['content-security-policy'])).toContain(`form-action 'self' ${new URL(CALLBACK).origin}`);
   await browser.submit({ code: await codeFor(ctx, phone.e164) });
   expect(browser.screen).toBe('mfa-recovery-code-enrollment');
   const recoveryCode = recoveryCodeOn(browser.html);
