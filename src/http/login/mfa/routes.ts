@@ -6,6 +6,7 @@ import type { Services } from '../../../services/index.js';
 import { challengeScreen, channelOfEnrollmentScreen, isMfaScreen, type MfaScreen } from '../../../services/login-mfa/screens.js';
 import type { LoginMfaStep, LoginClient } from '../../../services/login-mfa/flow.js';
 import { TICKET_CLIENT } from '../../../services/login-mfa/flow.js';
+import { negotiateLocale } from '../../../i18n/negotiate.js';
 import { requestContext, type App } from '../../types.js';
 import { sendPage } from '../html.js';
 import { errorPage } from '../views/error.js';
@@ -45,15 +46,17 @@ const asChannel = (value: string | undefined): MessageChannel | undefined => (va
 export default function mfaScreenRoutes(app: App, services: Services) {
   const { loginMfa } = services;
 
+  /** The page language before a state is open: the browser's, within the tenant's locales. */
+  const browserLocale = (request: FastifyRequest) => request.pageLocale ?? negotiateLocale(request.tenant, undefined, request.headers['accept-language']);
+
   /** A page whose state cannot be used (forged, expired, another browser): start again. */
-  const expired = (request: FastifyRequest, reply: FastifyReply, status = 400) =>
-    sendPage(reply, status, errorPage(request.pageLocale ?? 'en', 'mfa.error.transaction-not-found'));
+  const expired = (request: FastifyRequest, reply: FastifyReply, status = 400) => sendPage(reply, status, errorPage(browserLocale(request), 'mfa.error.transaction-not-found'));
 
   app.get('/u/:screen', {
     schema: { summary: 'Show a Universal Login MFA screen', params: ScreenParams, querystring: Type.Object({ state: field(16_384) }, { additionalProperties: true }) },
     handler: async (request, reply) => {
       const { screen } = request.params;
-      if (!isMfaScreen(screen)) return sendPage(reply, 404, errorPage(request.pageLocale ?? 'en', 'error.bad_request'));
+      if (!isMfaScreen(screen)) return sendPage(reply, 404, errorPage(browserLocale(request), 'error.bad_request'));
       const page = await openPageState(services, request.tenant, request, request.query.state);
       if (!page?.state.mfa) return expired(request, reply);
       request.pageLocale = page.state.locale;
@@ -66,7 +69,7 @@ export default function mfaScreenRoutes(app: App, services: Services) {
     handler: async (request, reply) => {
       const { tenant, body } = request;
       const screen = request.params.screen;
-      if (!isMfaScreen(screen)) return sendPage(reply, 404, errorPage(request.pageLocale ?? 'en', 'error.bad_request'));
+      if (!isMfaScreen(screen)) return sendPage(reply, 404, errorPage(browserLocale(request), 'error.bad_request'));
       const page = await openPageState(services, tenant, request, body.state);
       if (!page?.state.mfa || !csrfMatches(services, page.binding, body.csrf)) return expired(request, reply, 403);
       request.pageLocale = page.state.locale;
