@@ -1,4 +1,5 @@
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import { addTableVersionTriggers, dropTableVersionTriggers } from './table-version-triggers.js';
 
 /**
  * Universal Login (issue 10), tenant look and SMS texts:
@@ -59,16 +60,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('guardian_settings').addColumn('phone_otp_autofill', 'integer', (c) => c.notNull().defaultTo(1)).execute();
   await guardianSettingsTrigger(db, [...GUARDIAN_SETTINGS_COLUMNS, 'phone_otp_autofill']);
 
-  if (isPostgres(db)) {
-    await sql`create trigger branding_config_version after insert or update or delete on branding
-      for each row execute function guardline_bump_config_version()`.execute(db);
-    return;
-  }
-  const bump = (row: 'NEW' | 'OLD') => sql.raw(`update tenants set config_version = config_version + 1 where id = ${row}.tenant_id;`);
-  await sql`create trigger branding_config_version_insert after insert on branding begin ${bump('NEW')} end`.execute(db);
-  await sql`create trigger branding_config_version_delete after delete on branding begin ${bump('OLD')} end`.execute(db);
-  await sql`create trigger branding_config_version_update after update on branding
-    begin ${bump('NEW')} update tenants set config_version = config_version + 1 where id = OLD.tenant_id and OLD.tenant_id <> NEW.tenant_id; end`.execute(db);
+  await addTableVersionTriggers(db, 'branding');
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
@@ -77,7 +69,6 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   else await sql`drop trigger if exists guardian_settings_config_version_update`.execute(db);
   await db.schema.alterTable('guardian_settings').dropColumn('phone_otp_autofill').execute();
   await guardianSettingsTrigger(db, GUARDIAN_SETTINGS_COLUMNS);
-  if (isPostgres(db)) await sql`drop trigger if exists branding_config_version on branding`.execute(db);
-  else for (const op of ['insert', 'delete', 'update']) await sql`drop trigger if exists ${sql.id(`branding_config_version_${op}`)}`.execute(db);
+  await dropTableVersionTriggers(db, 'branding');
   await db.schema.dropTable('branding').execute();
 }

@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { addTableVersionTriggers, dropTableVersionTriggers } from './table-version-triggers.js';
 
 /**
  * Universal Login's second factor:
@@ -38,23 +39,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
 
-  if (db.getExecutor().adapter instanceof PostgresAdapter) {
-    await sql`create trigger login_settings_config_version after insert or update or delete on login_settings
-      for each row execute function guardline_bump_config_version()`.execute(db);
-    return;
-  }
-  const bump = (row: 'NEW' | 'OLD') => sql.raw(`update tenants set config_version = config_version + 1 where id = ${row}.tenant_id;`);
-  await sql`create trigger login_settings_config_version_insert after insert on login_settings begin ${bump('NEW')} end`.execute(db);
-  await sql`create trigger login_settings_config_version_delete after delete on login_settings begin ${bump('OLD')} end`.execute(db);
-  await sql`create trigger login_settings_config_version_update after update on login_settings begin ${bump('NEW')} end`.execute(db);
+  await addTableVersionTriggers(db, 'login_settings');
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  if (db.getExecutor().adapter instanceof PostgresAdapter) {
-    await sql`drop trigger if exists login_settings_config_version on login_settings`.execute(db);
-  } else {
-    for (const op of ['insert', 'delete', 'update']) await sql`drop trigger if exists ${sql.id(`login_settings_config_version_${op}`)}`.execute(db);
-  }
+  await dropTableVersionTriggers(db, 'login_settings');
   await db.schema.dropTable('login_settings').execute();
   await db.schema.dropTable('login_completions').execute();
   await db.schema.dropTable('remembered_browsers').execute();
