@@ -111,7 +111,7 @@ async function main() {
     const user = (await services.users.find(tenant, created.user_id))!;
     await services.authenticators.addPhone(tenant, user.user_id, { phone_number: '+14155552671' }, {});
     const [phone] = await services.authenticators.listForUser(tenant, user.user_id);
-    pool.push({ mfaToken: await services.mfa.secondFactor.start(tenant, clientRow, user, { scope: ['openid'], audience: null }, {}), authenticatorId: `sms|${phone!.id}` });
+    pool.push({ mfaToken: await services.mfaApi.secondFactor.start(tenant, clientRow, user, { scope: ['openid'], audience: null }, {}), authenticatorId: `sms|${phone!.id}` });
   }
   let next = 0;
   const challenge = () => {

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/errors.js';
 import { CliError, EXIT } from './cli-error.js';
 import { clientCreateCommand } from './commands/client-create.js';
+import { demoCommand } from './commands/demo.js';
 import { migrateCommand } from './commands/migrate.js';
 import { startCommand } from './commands/start.js';
 import { tenantCreateCommand } from './commands/tenant-create.js';
@@ -13,6 +14,9 @@ export const USAGE = `Usage: guardline <command> [options]
 Commands:
   start                              Run the server (embedded mode migrates and bootstraps on first run)
   migrate                            Apply pending database migrations
+  demo                               Run the server and a sample web application to log in to (docs/demo.md)
+      --port <port>                  The sample application's port on 127.0.0.1 (default: 3001)
+      --no-mfa                       Do not ask for a phone code at login
   tenant create <name>               Create a tenant and print its admin application's credentials
       --friendly-name <text>         Display name (default: the name)
       --default-locale <en|ja>       Default locale (default: en)
@@ -57,6 +61,14 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
         parse(argv.slice(1));
         await startCommand(io);
         return EXIT.ok;
+      case 'demo': {
+        const { values } = parse(argv.slice(1), { port: { type: 'string' }, 'no-mfa': { type: 'boolean' } });
+        const portText = str(values.port);
+        const port = portText === undefined ? undefined : Number(portText);
+        if (port !== undefined && (!/^\d{1,5}$/.test(portText!) || port > 65535)) throw new CliError(`--port must be a port number (0–65535)\n\n${USAGE}`, EXIT.usage);
+        await demoCommand(io, { ...(port !== undefined ? { port } : {}), mfa: values['no-mfa'] !== true });
+        return EXIT.ok;
+      }
       case 'migrate':
         parse(argv.slice(1));
         await migrateCommand(io);

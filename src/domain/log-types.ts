@@ -17,6 +17,10 @@ export const LOG_TYPES = {
   feacft: { event: 'Failed Exchange (Authorization Code for Access Token)', category: 'auth.token_exchange.fail' },
   sertft: { event: 'Success Exchange (Refresh Token for Access Token)', category: 'auth.token_exchange.success' },
   fertft: { event: 'Failed Exchange (Refresh Token for Access Token)', category: 'auth.token_exchange.fail' },
+  ferrt: { event: 'Failed Exchange (Rotating Refresh Token)', category: 'auth.token_exchange.fail' },
+  ssa: { event: 'Success Silent Auth', category: 'auth.silent_auth.success' },
+  fsa: { event: 'Failed Silent Auth', category: 'auth.silent_auth.fail' },
+  slo: { event: 'Success Logout', category: 'auth.logout.success' },
   // Management API
   sapi: { event: 'Success API Operation', category: 'management.success' },
   fapi: { event: 'Failed API Operation', category: 'management.fail' },

@@ -194,3 +194,15 @@ export async function renderMessage(input: RenderInput): Promise<string> {
     throw toTemplateError(error);
   }
 }
+
+/**
+ * The origin-bound one-time-code line (WICG "Origin-bound one-time codes delivered via SMS", read by the WebOTP API
+ * and by iOS and Android autofill): `@<host> #<code>` as the last line, after a blank line. The spec's origin is
+ * `https` + host with no port (a port cannot be written; browsers compare sites, which ignore ports), so `host` is a
+ * bare hostname. A text whose last line already is such a line (a tenant template that writes its own) is kept as is.
+ */
+export function withOriginBoundCode(text: string, host: string, code: string): string {
+  const lastLine = text.replace(/\r\n?/g, '\n').split('\n').at(-1) ?? '';
+  if (/^@\S+ #\S+/.test(lastLine)) return text;
+  return `${text}\n\n@${host} #${code}`;
+}

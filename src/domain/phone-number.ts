@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { nationalToE164 } from './calling-codes.js';
 
 export type PhoneNumberProblem = 'not_e164' | 'extension' | 'invalid';
 export type ParsedPhoneNumber =
@@ -37,6 +38,22 @@ export function parsePhoneNumber(input: string): ParsedPhoneNumber {
     return problem('not_e164', `phone_number must be in E.164 format, without the national trunk prefix after the country code, ${EXAMPLE}`);
   }
   return { ok: true, e164: parsed.number, country: parsed.country };
+}
+
+/**
+ * A number typed into a login page: a country (ISO 3166-1 alpha-2, from the picker) and the national number as people
+ * write it (spaces, hyphens, brackets, a trunk 0), or a whole international number starting with "+" (which wins
+ * over the picker). Normalised to E.164, then held to the same rules as the API (`parsePhoneNumber`). Unlike the
+ * API, a page formats for the user: a person types "090-1234-5678", not "+819012345678".
+ */
+export function phoneFromForm(country: string | undefined, typed: string | undefined): { ok: true; e164: string } | { ok: false; problem: PhoneNumberProblem | 'missing' } {
+  const text = (typed ?? '').trim();
+  if (text === '') return { ok: false, problem: 'missing' };
+  if (EXTENSION.test(text)) return { ok: false, problem: 'extension' };
+  const e164 = text.startsWith('+') ? `+${text.slice(1).replace(/[\s().-]/g, '')}` : country ? nationalToE164(country, text) : undefined;
+  if (!e164) return { ok: false, problem: 'invalid' };
+  const checked = parsePhoneNumber(e164);
+  return checked.ok ? { ok: true, e164: checked.e164 } : { ok: false, problem: checked.problem };
 }
 
 /**

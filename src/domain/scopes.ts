@@ -53,6 +53,8 @@ export const MANAGEMENT_SCOPES = [
   'create:phone_templates',
   'update:phone_templates',
   'delete:phone_templates',
+  'read:branding',
+  'update:branding',
   'read:attack_protection',
   'update:attack_protection',
   'read:log_streams',

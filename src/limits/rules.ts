@@ -36,3 +36,12 @@ export const CLIENT_AUTH_LIMITS = {
   perIp: { name: 'client_auth_ip', burst: 20, refillEveryMs: 30_000 },
   perClient: { name: 'client_auth_client', burst: 300, refillEveryMs: 6_000 },
 } as const satisfies Record<string, BucketRule>;
+
+/**
+ * The login pages' MFA forms, per tenant and IP: burst 60, 1 every 2 s (1,800/hour). A person clicks a handful of
+ * times per login; an office behind one address logs in many people at once, so the bucket is wide. It bounds what a
+ * script can make the screens do (each code sent is also limited per user: PHONE_LIMITS.sends).
+ */
+export const LOGIN_PAGE_LIMITS = {
+  promptsPerIp: { name: 'login_prompts_ip', burst: 60, refillEveryMs: 2_000 },
+} as const satisfies Record<string, BucketRule>;

@@ -9,6 +9,8 @@ import {
   isGrantType,
 } from '../domain/grant-types.js';
 import { newId } from '../domain/ids.js';
+import { DEFAULT_REFRESH_TOKEN_POLICY, mergeRefreshTokenPolicy, parseRefreshTokenPolicy, type RefreshTokenPolicy } from '../domain/refresh-token-policy.js';
+import { originProblem } from '../domain/web-origins.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/errors.js';
 import { isUniqueViolation } from '../store/database.js';
 import type { ClientRow } from '../store/repositories/clients.js';
@@ -26,6 +28,9 @@ export interface ClientInput {
   grant_types?: string[];
   callbacks?: string[];
   allowed_logout_urls?: string[];
+  web_origins?: string[];
+  allowed_origins?: string[];
+  refresh_token?: Partial<RefreshTokenPolicy>;
   client_metadata?: Record<string, string>;
 }
 
@@ -43,6 +48,9 @@ export interface ClientView {
   grant_types: string[];
   callbacks: string[];
   allowed_logout_urls: string[];
+  web_origins: string[];
+  allowed_origins: string[];
+  refresh_token: RefreshTokenPolicy;
   client_metadata: Record<string, string>;
   client_secret?: string;
 }
@@ -60,6 +68,9 @@ export function createClients({ store, clock, random }: ServiceDeps, { secrets, 
       grant_types: JSON.parse(row.grant_types),
       callbacks: JSON.parse(row.callbacks),
       allowed_logout_urls: JSON.parse(row.allowed_logout_urls),
+      web_origins: JSON.parse(row.web_origins),
+      allowed_origins: JSON.parse(row.allowed_origins),
+      refresh_token: parseRefreshTokenPolicy(row.refresh_token),
       client_metadata: JSON.parse(row.client_metadata),
       ...(clientSecret !== undefined ? { client_secret: clientSecret } : {}),
     };
@@ -81,6 +92,22 @@ export function createClients({ store, clock, random }: ServiceDeps, { secrets, 
       }
     }
     return urls;
+  }
+
+  function checkOrigins(field: string, origins: string[]): string {
+    for (const origin of origins) {
+      const problem = originProblem(origin);
+      if (problem) throw new ValidationError(`${field}: "${origin}" ${problem}`);
+    }
+    return JSON.stringify([...new Set(origins)]);
+  }
+
+  /** The stored policy after `patch`; '' while it is Auth0's default, so an untouched client stays untouched. */
+  function checkRefreshToken(stored: string, patch: Partial<RefreshTokenPolicy> | undefined): string {
+    if (patch === undefined) return stored;
+    const merged = mergeRefreshTokenPolicy(parseRefreshTokenPolicy(stored), patch);
+    if (typeof merged === 'string') throw new ValidationError(`refresh_token: ${merged}`);
+    return JSON.stringify(merged) === JSON.stringify(DEFAULT_REFRESH_TOKEN_POLICY) ? '' : JSON.stringify(merged);
   }
 
   async function find(tenant: Tenant, clientId: string): Promise<ClientRow> {
@@ -125,6 +152,9 @@ export function createClients({ store, clock, random }: ServiceDeps, { secrets, 
         client_metadata: JSON.stringify(input.client_metadata ?? {}),
         created_at: at,
         updated_at: at,
+        web_origins: checkOrigins('web_origins', input.web_origins ?? []),
+        allowed_origins: checkOrigins('allowed_origins', input.allowed_origins ?? []),
+        refresh_token: checkRefreshToken('', input.refresh_token),
       };
       try {
         await repos.clients.insert(row);
@@ -170,6 +200,9 @@ export function createClients({ store, clock, random }: ServiceDeps, { secrets, 
           ? JSON.stringify(checkUrls('allowed_logout_urls', patch.allowed_logout_urls))
           : row.allowed_logout_urls,
         client_metadata: patch.client_metadata ? JSON.stringify(patch.client_metadata) : row.client_metadata,
+        web_origins: patch.web_origins ? checkOrigins('web_origins', patch.web_origins) : row.web_origins,
+        allowed_origins: patch.allowed_origins ? checkOrigins('allowed_origins', patch.allowed_origins) : row.allowed_origins,
+        refresh_token: checkRefreshToken(row.refresh_token, patch.refresh_token),
         updated_at: clock.now().toISOString(),
       };
       await store.clients.update(tenant.id, clientId, updated);
@@ -202,6 +235,13 @@ export function createClients({ store, clock, random }: ServiceDeps, { secrets, 
 
     grantTypesOf: (row: ClientRow): string[] => JSON.parse(row.grant_types),
     callbacksOf: (row: ClientRow): string[] => JSON.parse(row.callbacks),
+    logoutUrlsOf: (row: ClientRow): string[] => JSON.parse(row.allowed_logout_urls),
+    /** Origins a browser app of this client runs on: CORS on `/oauth/token`; `web_origins` alone for `web_message`. */
+    webOriginsOf: (row: ClientRow): string[] => JSON.parse(row.web_origins),
+    corsOriginsOf: (row: ClientRow): string[] => [...JSON.parse(row.web_origins), ...JSON.parse(row.allowed_origins)],
+    refreshTokenPolicyOf: (row: ClientRow): RefreshTokenPolicy => parseRefreshTokenPolicy(row.refresh_token),
+    /** Every origin any client of the tenant allows (CORS on `/userinfo` and the JWKS), cached like the clients. */
+    tenantOrigins: (tenant: Tenant): Promise<string[]> => cache.read(tenant, 'client-origins', () => store.clients.origins(tenant.id)),
     /** The client as authentication and the grants see it, from the tenant's versioned configuration cache. */
     find: (tenant: Tenant, clientId: string) => cache.read(tenant, `client:${clientId}`, () => store.clients.find(tenant.id, clientId)),
   };

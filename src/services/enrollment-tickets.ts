@@ -16,8 +16,11 @@ export interface EnrollmentTicketView {
 /**
  * Guardian enrollment tickets: a link an administrator hands to a user so they can enroll a phone without
  * signing in first. The secret travels only in the URL; the store keeps its SHA-256, so a database leak does
- * not leak usable links. The page behind the URL is Universal Login's (a later milestone).
+ * not leak usable links. The page behind the URL is Universal Login's enrolment (src/http/login/mfa/ticket.ts).
  */
+
+/** Why a ticket URL opens nothing: never issued (or for another tenant), already used, or past its lifetime. */
+export type TicketRefusal = 'ticket_not_found' | 'ticket_used' | 'ticket_expired';
 export function createEnrollmentTickets({ store, clock, random }: ServiceDeps) {
   return {
     async create(tenant: Tenant, input: { userId: string; factor?: string }): Promise<EnrollmentTicketView> {
@@ -36,6 +39,22 @@ export function createEnrollmentTickets({ store, clock, random }: ServiceDeps) {
         consumed_at: null,
       });
       return { ticket_id: id, ticket_url: `${tenant.issuer}u/guardian/enroll?ticket=${encodeURIComponent(secret)}` };
+    },
+
+    /**
+     * Uses a ticket up: the one browser that opens it first enrols, once. Returns the ticket's user, or why not.
+     * The claim is one conditional update, so two browsers opening the same link cannot both get it.
+     */
+    async redeem(tenant: Tenant, secret: string): Promise<{ ok: true; userId: string } | { ok: false; refusal: TicketRefusal }> {
+      const ticketHash = hashToken(secret);
+      const now = clock.now().toISOString();
+      if (await store.enrollmentTickets.claim(tenant.id, ticketHash, now)) {
+        const row = await store.enrollmentTickets.find(tenant.id, ticketHash);
+        if (row) return { ok: true, userId: row.user_id };
+      }
+      const row = await store.enrollmentTickets.find(tenant.id, ticketHash);
+      if (!row) return { ok: false, refusal: 'ticket_not_found' };
+      return { ok: false, refusal: row.consumed_at !== null ? 'ticket_used' : 'ticket_expired' };
     },
   };
 }

@@ -49,6 +49,8 @@ export interface GuardianSettings {
   builtinMessagesSent: number;
   /** When no provider could send an SMS, send the code by voice (where voice is enabled). */
   voiceFallback: boolean;
+  /** SMS codes end with the origin-bound one-time-code line `@host #code` (Guardline extension, on by default). */
+  otpAutofill: boolean;
 }
 
 function toSettings(row: GuardianSettingsRow): GuardianSettings {
@@ -62,6 +64,7 @@ function toSettings(row: GuardianSettingsRow): GuardianSettings {
     testNumbers: JSON.parse(row.test_numbers) as TestNumber[],
     builtinMessagesSent: row.builtin_messages_sent,
     voiceFallback: row.phone_voice_fallback === 1,
+    otpAutofill: row.phone_otp_autofill === 1,
   };
 }
 
@@ -100,6 +103,7 @@ export function createGuardian(
       test_numbers: '[]',
       builtin_messages_sent: 0,
       phone_voice_fallback: 0,
+      phone_otp_autofill: 1,
       updated_at: nowIso(),
     };
   }
@@ -247,6 +251,12 @@ export function createGuardian(
     /** Guardline extension: SMS→voice fallback (services/phone-delivery.ts). */
     async setVoiceFallback(tenant: Tenant, enabled: boolean, context: RequestContext): Promise<boolean> {
       await update(tenant, 'phone/voice-fallback', { phone_voice_fallback: enabled ? 1 : 0 }, { voice_fallback: enabled }, context);
+      return enabled;
+    },
+
+    /** Guardline extension: the origin-bound one-time-code line of SMS codes (services/phone-delivery.ts). */
+    async setOtpAutofill(tenant: Tenant, enabled: boolean, context: RequestContext): Promise<boolean> {
+      await update(tenant, 'phone/otp-autofill', { phone_otp_autofill: enabled ? 1 : 0 }, { otp_autofill: enabled }, context);
       return enabled;
     },
 

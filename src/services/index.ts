@@ -1,6 +1,7 @@
 import { CLIENT_SECRET_KEY_PURPOSE, createClientSecrets, hmacDigest } from '../crypto/client-secret.js';
 import { createAuthenticators } from './authenticators.js';
 import { createAuthorization } from './authorization.js';
+import { createBranding } from './branding.js';
 import { createBruteForce } from './brute-force.js';
 import type { ServiceDeps } from './context.js';
 import { createClientAuthentication } from './client-authentication.js';
@@ -16,13 +17,18 @@ import { createProviderRegistry, shippedProviders } from '../delivery/registry.j
 import { createEnrollmentTickets } from './enrollment-tickets.js';
 import { createEventLog } from './events.js';
 import { createGuardian } from './guardian.js';
-import { createMfa } from './mfa.js';
+import { createMfaApi } from './mfa-api/index.js';
 import { createPhoneDelivery } from './phone-delivery.js';
+import { createPhoneMfa } from './phone-mfa/index.js';
 import { createSigningKeys } from './signing-keys.js';
 import { createTenants } from './tenants.js';
 import { createTokens } from './tokens.js';
 import { createUserTokens } from './user-tokens.js';
 import { createUsers } from './users.js';
+import { createLoginSettings } from './login-settings.js';
+import { createRememberedBrowsers } from './remembered-browsers.js';
+import { createLoginStateSealer } from './login-state.js';
+import { createLoginMfa } from './login-mfa/flow.js';
 
 /**
  * Builds every use case from the injected adapters. The HTTP layer and the CLI both start here. `cache` is the
@@ -48,7 +54,11 @@ export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }
   const authenticators = createAuthenticators(deps, { events });
   const phoneDelivery = createPhoneDelivery(deps, { events, registry, providerConfigs, deliveries });
   const bruteForce = createBruteForce(deps, { events, cache });
-  const mfa = createMfa(deps, { users, clients, guardian, authenticators, phoneDelivery, userTokens, tokens, events });
+  // The phone factor without a transport (for the login pages), and Auth0's MFA API on it.
+  const phoneMfa = createPhoneMfa(deps, { guardian, authenticators, phoneDelivery, events });
+  const mfaApi = createMfaApi(deps, { phoneMfa, users, clients, guardian, authenticators, userTokens, tokens, events });
+  const loginSettings = createLoginSettings(deps, { cache });
+  const rememberedBrowsers = createRememberedBrowsers(deps);
   return {
     deps,
     tenants,
@@ -66,11 +76,17 @@ export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }
     phoneTemplates: createPhoneTemplates({ guardian }),
     authenticators,
     phoneDelivery,
-    mfa,
+    phoneMfa,
+    mfaApi,
     bruteForce,
+    branding: createBranding(deps, { cache }),
     enrollmentTickets: createEnrollmentTickets(deps),
     devInbox: createDevInbox(deps),
-    authorization: createAuthorization(deps, { users, clients, clientGrants, tokens, userTokens, events, secondFactor: mfa.secondFactor, bruteForce }),
+    loginSettings,
+    rememberedBrowsers,
+    loginState: createLoginStateSealer(deps),
+    loginMfa: createLoginMfa(deps, { phoneMfa, guardian, loginSettings, rememberedBrowsers }),
+    authorization: createAuthorization(deps, { users, clients, clientGrants, tokens, userTokens, events, secondFactor: mfaApi.secondFactor, bruteForce }),
   };
 }
 

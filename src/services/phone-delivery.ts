@@ -6,7 +6,7 @@ import { createDevInboxWriter } from '../delivery/dev-inbox.js';
 import { BUILTIN_PROVIDER_ID, type ProviderRegistry } from '../delivery/registry.js';
 import { defaultTemplate } from '../domain/default-templates.js';
 import type { LogType } from '../domain/log-types.js';
-import { renderMessage, TemplateError, type MessageChannel, type MessagePurpose, type TemplateLocale } from '../domain/message-templates.js';
+import { renderMessage, TemplateError, withOriginBoundCode, type MessageChannel, type MessagePurpose, type TemplateLocale } from '../domain/message-templates.js';
 import { maskPhoneNumber, parsePhoneNumber } from '../domain/phone-number.js';
 import { DependencyUnavailableError } from '../errors/errors.js';
 import { DELIVERY_LIMITS, PHONE_LIMITS } from '../limits/index.js';
@@ -139,7 +139,9 @@ export function createPhoneDelivery(
     const { settings, tenant } = message;
     // A tenant's own template is one text for both channels; the defaults have a voice variant.
     const source = settings.templates[message.purpose] ?? defaultTemplate(message.purpose, channel, message.locale);
-    return renderMessage({ source, channel, code: message.code, locale: message.locale, tenantFriendlyName: tenant.friendlyName });
+    const text = await renderMessage({ source, channel, code: message.code, locale: message.locale, tenantFriendlyName: tenant.friendlyName });
+    // SMS only: a voice script is read aloud, and autofill reads text messages. The login domain is the issuer's host.
+    return channel === 'sms' && settings.otpAutofill ? withOriginBoundCode(text, new URL(tenant.issuer).hostname, message.code) : text;
   }
 
   /** Runs the chain for one channel and writes its ledger rows and one event per hop (two statements, whatever the hops). */

@@ -18,6 +18,8 @@ export interface AccessTokenClaims {
   /** Auth0's `gty` claim, e.g. `client-credentials` or `password`. */
   grantType?: string;
   lifetimeSeconds?: number;
+  /** Authentication methods of the login (`mfa` after a second factor): the `amr` claim when non-empty. */
+  amr?: string[];
 }
 
 /**
@@ -45,6 +47,9 @@ export interface IdTokenClaims {
   clientId: string;
   nonce?: string | null;
   profile: Record<string, unknown>;
+  amr?: string[];
+  /** When the user authenticated (seconds since the epoch): the `auth_time` claim. */
+  authTime?: number;
 }
 
 export interface VerifiedToken {
@@ -74,12 +79,15 @@ export function createTokens({ clock }: Pick<ServiceDeps, 'clock'>, signingKeys:
     const expiresIn = claims.lifetimeSeconds ?? TOKEN_LIFETIMES.accessToken;
     const payload: JWTPayload = { sub: claims.sub, aud: claims.audience, azp: claims.azp, scope: claims.scope.join(' ') };
     if (claims.grantType) payload.gty = claims.grantType;
+    if (claims.amr && claims.amr.length > 0) payload.amr = claims.amr;
     return sign(tenant, payload, expiresIn, signingKey).then((token) => ({ token, expiresIn }));
   }
 
   function idToken(tenant: Tenant, claims: IdTokenClaims, signingKey?: () => Promise<SigningKey>): Promise<string> {
     const payload: JWTPayload = { ...claims.profile, sub: claims.sub, aud: claims.clientId };
     if (claims.nonce) payload.nonce = claims.nonce;
+    if (claims.amr && claims.amr.length > 0) payload.amr = claims.amr;
+    if (claims.authTime !== undefined) payload.auth_time = claims.authTime;
     return sign(tenant, payload, TOKEN_LIFETIMES.idToken, signingKey);
   }
 

@@ -1,6 +1,7 @@
 import { hashToken } from '../crypto/secret-box.js';
 import { GRANT_TYPES } from '../domain/grant-types.js';
 import { newId } from '../domain/ids.js';
+import { refreshTokenExpiry } from '../domain/refresh-token-policy.js';
 import type { ClientRow } from '../store/repositories/clients.js';
 import type { Repositories } from '../store/store.js';
 import type { UserWithConnection } from '../store/repositories/users.js';
@@ -31,7 +32,14 @@ export interface IssueOptions {
   audience?: string | null;
   nonce?: string | undefined;
   grantType?: string;
-  refreshToken?: false;
+  /**
+   * `false`: no refresh token (a non-rotating refresh). A family: the successor of a rotated token (it inherits the family's absolute expiry), issued whatever
+   * the scopes say. Absent: a new refresh token (a new family when the client rotates) if `offline_access` is granted.
+   */
+  refreshToken?: false | { familyId: string; expiresAt: string | null; scope: string };
+  /** The login's authentication methods and time, for the `amr` and `auth_time` claims. */
+  amr?: string[];
+  authTime?: number;
 }
 
 /** Lifetime of every token for the MFA API audience (and of the mfa_token). */
@@ -80,29 +88,50 @@ export function createUserTokens({ store, clock, random }: ServiceDeps, { tokens
       scope: scopes,
       azp: client.client_id,
       ...(options.grantType ? { grantType: options.grantType } : {}),
+      ...(options.amr ? { amr: options.amr } : {}),
       // Auth0: tokens for the MFA API live 10 minutes, not configurable.
       ...(api ? { lifetimeSeconds: MFA_API_TOKEN_SECONDS } : {}),
     });
     const set: TokenSet = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn };
     if (scopes.length > 0) set.scope = scopes.join(' ');
     if (scopes.includes('openid')) {
-      set.id_token = await signer.idToken({ sub: user.user_id, clientId: client.client_id, nonce: options.nonce ?? null, profile: profileClaims(user, scopes) });
+      set.id_token = await signer.idToken({
+        sub: user.user_id,
+        clientId: client.client_id,
+        nonce: options.nonce ?? null,
+        profile: profileClaims(user, scopes),
+        ...(options.amr ? { amr: options.amr } : {}),
+        ...(options.authTime !== undefined ? { authTime: options.authTime } : {}),
+      });
     }
-    const refreshToken = options.refreshToken !== false && scopes.includes('offline_access') ? newId.opaqueToken(random) : undefined;
+    const successor = typeof options.refreshToken === 'object' ? options.refreshToken : undefined;
+    const refreshToken = successor || (options.refreshToken !== false && scopes.includes('offline_access')) ? newId.opaqueToken(random) : undefined;
     if (refreshToken !== undefined) set.refresh_token = refreshToken;
     return {
       tokens: set,
       async persist(repos) {
         if (refreshToken === undefined) return;
+        const now = clock.now();
+        const tokenHash = hashToken(refreshToken);
+        const policy = clients.refreshTokenPolicyOf(client);
+        const expiry = refreshTokenExpiry(policy, now);
+        // A family is named by the hash of its first token: rotation and reuse detection work on the family.
+        const familyId = successor?.familyId ?? (policy.rotation_type === 'rotating' ? tokenHash : null);
         await repos.refreshTokens.insert({
-          token_hash: hashToken(refreshToken),
+          token_hash: tokenHash,
           tenant_id: tenant.id,
           client_id: client.client_id,
           user_id: user.user_id,
-          scope: scopes.join(' '),
+          // A successor keeps its family's scope: a narrowed refresh does not narrow the next one.
+          scope: successor ? successor.scope : scopes.join(' '),
           audience: api ?? null,
-          created_at: clock.now().toISOString(),
+          created_at: now.toISOString(),
           revoked_at: null,
+          family_id: familyId,
+          rotated_at: null,
+          // A successor keeps its family's absolute expiry: rotation never extends a login.
+          expires_at: successor ? successor.expiresAt : expiry.expiresAt,
+          idle_expires_at: expiry.idleExpiresAt,
         });
       },
     };

@@ -48,6 +48,11 @@ export interface ClientsTable {
   client_metadata: string;
   created_at: string;
   updated_at: string;
+  /** JSON arrays of origins (`https://app.example`, `https://*.example.com`): CORS and `response_mode=web_message`. */
+  web_origins: string;
+  allowed_origins: string;
+  /** Auth0's `refresh_token` object as JSON; '' for Auth0's defaults (non-rotating, non-expiring). */
+  refresh_token: string;
 }
 
 export interface UsersTable {
@@ -113,6 +118,10 @@ export interface AuthorizationCodesTable {
   expires_at: string;
   consumed_at: string | null;
   created_at: string;
+  /** Space-separated authentication methods of the login (`mfa` after a second factor); '' for none. */
+  amr: string;
+  /** When the user authenticated, seconds since the epoch (the id_token's `auth_time`). */
+  auth_time: number | null;
 }
 
 export interface RefreshTokensTable {
@@ -124,6 +133,26 @@ export interface RefreshTokensTable {
   audience: string | null;
   created_at: string;
   revoked_at: string | null;
+  /** The family of a rotating token (the hash of its first token); null for a non-rotating token. */
+  family_id: string | null;
+  /** When a rotating token was exchanged for its successor; a later reuse (outside the leeway) revokes the family. */
+  rotated_at: string | null;
+  /** Absolute and idle expiry; null when the client's policy says infinite. */
+  expires_at: string | null;
+  idle_expires_at: string | null;
+}
+
+/** A browser's login session (the `guardline_session` cookie): `prompt=none`, single sign-on and `/v2/logout`. */
+export interface LoginSessionsTable {
+  session_hash: string;
+  tenant_id: string;
+  user_id: string;
+  /** JSON array of the authentication methods of the login (`pwd`, `mfa`). */
+  amr: string;
+  authenticated_at: string;
+  idle_expires_at: string;
+  expires_at: string;
+  created_at: string;
 }
 
 export interface LogsTable {
@@ -176,6 +205,8 @@ export interface GuardianSettingsTable {
   builtin_messages_sent: number;
   /** 1 = when an SMS cannot be sent by any provider, the code is sent by voice (where voice is enabled). */
   phone_voice_fallback: number;
+  /** 1 = SMS codes end with the origin-bound one-time-code line `@host #code` (migration 0007; Guardline extension). */
+  phone_otp_autofill: number;
   updated_at: string;
 }
 
@@ -311,6 +342,33 @@ export interface EnrollmentTicketsTable {
   consumed_at: string | null;
 }
 
+/** A browser a user asked to remember after their second factor ("Remember this device for 30 days"). */
+export interface RememberedBrowsersTable {
+  /** SHA-256 of the token the browser's cookie carries. */
+  token_hash: string;
+  tenant_id: string;
+  user_id: string;
+  created_at: string;
+  /** created_at + 30 days: the browser is asked again after this, used or not. */
+  expires_at: string;
+  /** Seven days without a login from this browser expire it. */
+  last_used_at: string;
+}
+
+/** The one login a login page's MFA transaction ended in (migration 0008). */
+export interface LoginCompletionsTable {
+  transaction_id: string;
+  created_at: string;
+}
+
+/** Per-tenant settings of the login pages (Guardline extensions; see docs/login.md). */
+export interface LoginSettingsTable {
+  tenant_id: string;
+  /** 1: the MFA challenge screens offer "Remember this device for 30 days". */
+  remember_browser: number;
+  updated_at: string;
+}
+
 /** One token bucket of the embedded limiter (limits/sql.ts); PostgreSQL returns the bigint as a string. */
 export interface RateLimitBucketsTable {
   key: string;
@@ -338,6 +396,18 @@ export interface UserBlocksTable {
   expires_at: string;
 }
 
+/** A tenant's branding (Auth0's `/api/v2/branding`); absent means nothing is set. */
+export interface BrandingTable {
+  tenant_id: string;
+  /** `#rrggbb`, lower case */
+  primary_color: string | null;
+  page_background: string | null;
+  logo_url: string | null;
+  favicon_url: string | null;
+  font_url: string | null;
+  updated_at: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   tenant_domains: TenantDomainsTable;
@@ -348,6 +418,7 @@ export interface Database {
   signing_keys: SigningKeysTable;
   authorization_codes: AuthorizationCodesTable;
   refresh_tokens: RefreshTokensTable;
+  login_sessions: LoginSessionsTable;
   logs: LogsTable;
   guardian_factors: GuardianFactorsTable;
   guardian_settings: GuardianSettingsTable;
@@ -361,4 +432,8 @@ export interface Database {
   user_blocks: UserBlocksTable;
   provider_configs: ProviderConfigsTable;
   delivery_attempts: DeliveryAttemptsTable;
+  remembered_browsers: RememberedBrowsersTable;
+  login_settings: LoginSettingsTable;
+  login_completions: LoginCompletionsTable;
+  branding: BrandingTable;
 }

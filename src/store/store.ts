@@ -12,6 +12,7 @@ import { guardianRepository } from './repositories/guardian.js';
 import { logRepository } from './repositories/logs.js';
 import { mfaRepository } from './repositories/mfa.js';
 import { refreshTokenRepository } from './repositories/refresh-tokens.js';
+import { loginSessionRepository } from './repositories/login-sessions.js';
 import { signingKeyRepository } from './repositories/signing-keys.js';
 import { tenantRepository } from './repositories/tenants.js';
 import { userRepository } from './repositories/users.js';
@@ -19,6 +20,10 @@ import { attackProtectionRepository } from './repositories/attack-protection.js'
 import { userBlockRepository } from './repositories/user-blocks.js';
 import { deliveryRepository } from './repositories/deliveries.js';
 import { providerConfigRepository } from './repositories/provider-configs.js';
+import { rememberedBrowserRepository } from './repositories/remembered-browsers.js';
+import { loginCompletionRepository } from './repositories/login-completions.js';
+import { loginSettingsRepository } from './repositories/login-settings.js';
+import { brandingRepository } from './repositories/branding.js';
 
 function repositories(db: Kysely<Database>) {
   return {
@@ -30,6 +35,7 @@ function repositories(db: Kysely<Database>) {
     signingKeys: signingKeyRepository(db),
     authorizationCodes: authorizationCodeRepository(db),
     refreshTokens: refreshTokenRepository(db),
+    loginSessions: loginSessionRepository(db),
     logs: logRepository(db),
     guardian: guardianRepository(db),
     authenticators: authenticatorRepository(db),
@@ -40,6 +46,10 @@ function repositories(db: Kysely<Database>) {
     userBlocks: userBlockRepository(db),
     providerConfigs: providerConfigRepository(db),
     deliveries: deliveryRepository(db),
+    rememberedBrowsers: rememberedBrowserRepository(db),
+    loginCompletions: loginCompletionRepository(db),
+    loginSettings: loginSettingsRepository(db),
+    branding: brandingRepository(db),
   };
 }
 

@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import type { BruteForcePatch } from '../../src/domain/brute-force.js';
 import type { ClientView } from '../../src/services/clients.js';
 import type { Tenant } from '../../src/services/tenants.js';
-import { PASSWORD, authorizeRequest, cookieOf, createClient, transactionOf, CALLBACK } from '../auth/helpers.js';
+import { PASSWORD, authorizeRequest, cookieOf, createClient, loginStateOf, CALLBACK } from '../auth/helpers.js';
 import type { TestContext } from '../support/harness.js';
 
 export const ATTACKER_IP = '203.0.113.66';
@@ -55,7 +55,7 @@ export async function entriesFor(ctx: TestContext, type: string, userName: strin
 export async function openLoginForm(ctx: TestContext, client: ClientView, locale = 'en') {
   const page = await authorizeRequest(ctx, { response_type: 'code', client_id: client.client_id, redirect_uri: CALLBACK, scope: 'openid', ui_locales: locale });
   expect(page.statusCode).toBe(200);
-  return { transaction: transactionOf(page.body), cookie: cookieOf(page) };
+  return { transaction: loginStateOf(page.body), cookie: cookieOf(page) };
 }
 
 /** Submits the login form from `ip`. */
@@ -65,7 +65,7 @@ export async function submitLoginFrom(ctx: TestContext, form: { transaction: str
     url: '/u/login',
     remoteAddress: ip,
     headers: { host: ctx.tenant.domain, 'content-type': 'application/x-www-form-urlencoded', cookie: form.cookie },
-    payload: new URLSearchParams({ transaction: form.transaction, username, password }).toString(),
+    payload: new URLSearchParams({ state: form.transaction, username, password }).toString(),
   });
 }
 

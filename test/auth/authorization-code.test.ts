@@ -14,7 +14,7 @@ import {
   pkcePair,
   submitLogin,
   tokenRequest,
-  transactionOf,
+  loginStateOf,
   verifyWithJwks,
 } from './helpers.js';
 
@@ -105,7 +105,7 @@ describe.each(DIALECTS)('authorization code with PKCE (%s)', (dialect) => {
       expect(response.headers['x-frame-options']).toBe('DENY');
       const [pair, ...attributes] = String(response.headers['set-cookie']).split('; ');
       expect(pair).toMatch(/^guardline_login=[\w-]+$/);
-      expect(attributes.sort()).toEqual(['HttpOnly', 'Max-Age=900', 'Path=/u/login', 'SameSite=Lax']);
+      expect(attributes.sort()).toEqual(['HttpOnly', 'Max-Age=900', 'Path=/u', 'SameSite=Lax']);
       expect(response.body).not.toMatch(/<script|https?:\/\/[^"]*\.(css|js)/);
     });
   });
@@ -115,13 +115,13 @@ describe.each(DIALECTS)('authorization code with PKCE (%s)', (dialect) => {
       const client = await spa();
       const { challenge } = pkcePair();
       const page = await authorizeRequest(ctx(), { response_type: 'code', client_id: client.client_id, redirect_uri: CALLBACK, code_challenge: challenge, code_challenge_method: 'S256', ...params });
-      return { client, transaction: transactionOf(page.body), cookie: cookieOf(page) };
+      return { client, transaction: loginStateOf(page.body), cookie: cookieOf(page) };
     }
 
     it('re-renders the form with a localised error on a wrong password', async () => {
       const user = await createUser(ctx());
       const { transaction, cookie } = await loginPage({ ui_locales: 'ja' });
-      const response = await submitLogin(ctx(), { transaction, username: user.email, password: 'wrong password!' }, cookie);
+      const response = await submitLogin(ctx(), { state: transaction, username: user.email, password: 'wrong password!' }, cookie);
       expect(response.statusCode).toBe(400);
       expect(response.body).toContain('メールアドレスまたはパスワードが正しくありません。');
       expect(response.body).toContain(`value="${user.email}"`);
@@ -132,7 +132,7 @@ describe.each(DIALECTS)('authorization code with PKCE (%s)', (dialect) => {
     it('tells a blocked user so, in English', async () => {
       const user = await createUser(ctx(), { blocked: true });
       const { transaction, cookie } = await loginPage({ ui_locales: 'en' });
-      const response = await submitLogin(ctx(), { transaction, username: user.email, password: PASSWORD }, cookie);
+      const response = await submitLogin(ctx(), { state: transaction, username: user.email, password: PASSWORD }, cookie);
       expect(response.statusCode).toBe(400);
       expect(response.body).toContain('Your account has been blocked.');
     });
@@ -140,14 +140,14 @@ describe.each(DIALECTS)('authorization code with PKCE (%s)', (dialect) => {
     it('refuses a transaction without its binding cookie, or a tampered one', async () => {
       const user = await createUser(ctx());
       const { transaction, cookie } = await loginPage();
-      const noCookie = await submitLogin(ctx(), { transaction, username: user.email, password: PASSWORD }, undefined);
+      const noCookie = await submitLogin(ctx(), { state: transaction, username: user.email, password: PASSWORD }, undefined);
       expect(noCookie.statusCode).toBe(400);
       expect(noCookie.body).toContain('This login page has expired');
       const other = await loginPage();
-      const wrongCookie = await submitLogin(ctx(), { transaction, username: user.email, password: PASSWORD }, other.cookie);
+      const wrongCookie = await submitLogin(ctx(), { state: transaction, username: user.email, password: PASSWORD }, other.cookie);
       expect(wrongCookie.statusCode).toBe(400);
       const [h, p, s] = transaction.split('.');
-      const tampered = await submitLogin(ctx(), { transaction: `${h}.${p}x.${s}`, username: user.email, password: PASSWORD }, cookie);
+      const tampered = await submitLogin(ctx(), { state: `${h}.${p}x.${s}`, username: user.email, password: PASSWORD }, cookie);
       expect(tampered.statusCode).toBe(400);
       expect(tampered.headers.location).toBeUndefined();
     });
@@ -156,7 +156,7 @@ describe.each(DIALECTS)('authorization code with PKCE (%s)', (dialect) => {
       const user = await createUser(ctx());
       const { transaction, cookie } = await loginPage();
       clock.advance(16 * 60 * 1000);
-      const response = await submitLogin(ctx(), { transaction, username: user.email, password: PASSWORD }, cookie);
+      const response = await submitLogin(ctx(), { state: transaction, username: user.email, password: PASSWORD }, cookie);
       expect(response.statusCode).toBe(400);
       expect(response.body).toContain('This login page has expired');
     });

@@ -55,9 +55,9 @@ export function authorizeRequest(ctx: TestContext, params: Record<string, string
 }
 
 /** The hidden transaction of a rendered login form. */
-export function transactionOf(html: string): string {
-  const match = /name="transaction" value="([^"]+)"/.exec(html);
-  if (!match?.[1]) throw new Error('no transaction in page');
+export function loginStateOf(html: string): string {
+  const match = /name="state" value="([^"]+)"/.exec(html);
+  if (!match?.[1]) throw new Error('no login state in page');
   return match[1];
 }
 
@@ -85,7 +85,7 @@ export async function obtainCode(
 ): Promise<{ code: string; state: string | null; location: URL }> {
   const page = await authorizeRequest(ctx, { response_type: 'code', client_id: client.client_id, redirect_uri: CALLBACK, scope: 'openid profile email offline_access', state: 'st-1', ...params });
   if (page.statusCode !== 200) throw new Error(`authorize failed: ${page.statusCode} ${page.headers.location ?? page.body}`);
-  const response = await submitLogin(ctx, { transaction: transactionOf(page.body), username, password: PASSWORD }, cookieOf(page));
+  const response = await submitLogin(ctx, { state: loginStateOf(page.body), username, password: PASSWORD }, cookieOf(page));
   if (response.statusCode !== 302) throw new Error(`login failed: ${response.statusCode}`);
   const location = new URL(String(response.headers.location));
   return { code: location.searchParams.get('code')!, state: location.searchParams.get('state'), location };

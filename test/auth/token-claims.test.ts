@@ -1,4 +1,4 @@
-import { SignJWT, decodeJwt, type JWTPayload } from 'jose';
+import { EncryptJWT, SignJWT, decodeJwt, jwtDecrypt, type JWTPayload } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { MAX_CLOCK_SKEW_SECONDS } from '../../src/services/tokens.js';
@@ -6,7 +6,7 @@ import { mfaAudience, userinfoAudience } from '../../src/services/user-tokens.js
 import { errorBody } from '../management/support.js';
 import { expectError } from '../mfa/support.js';
 import { DIALECTS, useTestContext } from '../support/harness.js';
-import { CALLBACK, PASSWORD, authorizeRequest, cookieOf, createClient, createUser, submitLogin, transactionOf } from './helpers.js';
+import { CALLBACK, PASSWORD, authorizeRequest, cookieOf, createClient, createUser, submitLogin, loginStateOf } from './helpers.js';
 
 const NO_EXP = 'missing required "exp" claim';
 const FUTURE_IAT = '"iat" claim timestamp check failed (it should be in the past)';
@@ -86,19 +86,20 @@ describe.each(DIALECTS)('every verified token must expire and must not be issued
     const user = await createUser(ctx());
     const page = await authorizeRequest(ctx(), { response_type: 'code', client_id: client.client_id, redirect_uri: CALLBACK, scope: 'openid', state: 's' });
     expect(page.statusCode).toBe(200);
-    const original = decodeJwt(transactionOf(page.body));
-    const key = ctx().services.deps.secretBox.derive('login-transaction');
+    // The login state is an encrypted JWT (services/login-state.ts): opened and re-sealed here with its key.
+    const key = ctx().services.deps.secretBox.derive('login-state');
+    const { payload: original } = await jwtDecrypt(loginStateOf(page.body), key, { currentDate: ctx().clock.now() });
     const reseal = (times: { iat?: number; exp?: number }) => {
-      const jwt = new SignJWT({ req: original.req, bnd: original.bnd })
-        .setProtectedHeader({ alg: 'HS256', typ: 'guardline-login+jwt' })
+      const jwt = new EncryptJWT({ st: original.st, bnd: original.bnd })
+        .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', typ: 'guardline-login-state+jwt' })
         .setIssuer(ctx().tenant.issuer)
         .setAudience(ctx().tenant.id);
       if (times.iat !== undefined) jwt.setIssuedAt(times.iat);
       if (times.exp !== undefined) jwt.setExpirationTime(times.exp);
-      return jwt.sign(key);
+      return jwt.encrypt(key);
     };
     const submit = async (times: { iat?: number; exp?: number }) =>
-      submitLogin(ctx(), { transaction: await reseal(times), username: user.email, password: PASSWORD }, cookieOf(page), { 'accept-language': 'en' });
+      submitLogin(ctx(), { state: await reseal(times), username: user.email, password: PASSWORD }, cookieOf(page), { 'accept-language': 'en' });
     const v = variants();
     for (const times of [v.noExp, v.futureIat]) {
       const refused = await submit(times);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_TEMPLATES, defaultTemplate } from '../../src/domain/default-templates.js';
 import {
   checkTemplate,
+  withOriginBoundCode,
   MAX_TEMPLATE_LENGTH,
   renderMessage,
   TemplateError,
@@ -279,5 +280,17 @@ describe('checkTemplate', () => {
     expect(await render('{{ tenant.friendly_name | upcase | default: "us" }} {{ code | slice: 0, 3 }}')).toBe('ACME 123');
     expect(await render('{% if code.size == 6 %}six{% endif %}')).toBe('six');
     expect(await render('{% comment %}{{ anything }}{% endcomment %}{% raw %}{{ literal }}{% endraw %}')).toBe('{{ literal }}');
+  });
+});
+
+describe('withOriginBoundCode (the WebOTP / autofill line)', () => {
+  it('appends "@host #code" after a blank line', () => {
+    expect(withOriginBoundCode('123456 is your code', 'login.example.com', '123456')).toBe('123456 is your code\n\n@login.example.com #123456');
+  });
+
+  it('leaves a text whose last line already is an origin-bound line alone', () => {
+    expect(withOriginBoundCode('Code 1\n\n@a.example #1', 'b.example', '1')).toBe('Code 1\n\n@a.example #1');
+    // an @ that is not at the start of the last line is no such line
+    expect(withOriginBoundCode('mail me @ home #1', 'b.example', '1')).toBe('mail me @ home #1\n\n@b.example #1');
   });
 });

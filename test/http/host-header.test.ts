@@ -55,7 +55,7 @@ describe.each(DIALECTS)('two Host headers are a 400 on every surface (%s)', (dia
     expect({ status: jwks.statusCode, body: jwks.json() }).toEqual({ status: 400, body: oauth400(TWICE) });
 
     for (const [method, url] of [['GET', '/authorize?response_type=code&client_id=x'], ['POST', '/u/login']] as const) {
-      const options: InjectOptions = { method, url, headers: { host: both, 'accept-language': 'en' }, ...(method === 'POST' ? { payload: { transaction: 'x' } } : {}) };
+      const options: InjectOptions = { method, url, headers: { host: both, 'accept-language': 'en' }, ...(method === 'POST' ? { payload: { state: 'x' } } : {}) };
       const page = await ctx().app.inject(options);
       expect(page.statusCode).toBe(400);
       expect(page.headers['content-type']).toBe('text/html; charset=utf-8');

@@ -27,7 +27,7 @@ export const SCREENS: ScreenCase[] = [
     name: 'login',
     enhance: false,
     render: (locale, { fill, branding } = {}) =>
-      views.loginPage({ locale, tenantName: fill ?? 'Acme', applicationName: fill ?? 'Acme app', transaction: fill ?? 'tx', username: fill ?? '', branding: base(locale, fill, branding).branding }),
+      views.loginPage({ locale, tenantName: fill ?? 'Acme', applicationName: fill ?? 'Acme app', state: fill ?? 'tx', username: fill ?? '', branding: base(locale, fill, branding).branding }),
   },
   {
     name: 'error',

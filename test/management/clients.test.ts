@@ -5,6 +5,7 @@ import { acmeToken, errorBody, itRejectsBadRequests, managementApi, storeSnapsho
 
 const CLIENT_KEYS = [
   'allowed_logout_urls',
+  'allowed_origins',
   'app_type',
   'callbacks',
   'client_id',
@@ -13,8 +14,10 @@ const CLIENT_KEYS = [
   'grant_types',
   'is_first_party',
   'name',
+  'refresh_token',
   'tenant',
   'token_endpoint_auth_method',
+  'web_origins',
 ];
 
 describe.each(DIALECTS)('Management API: clients (%s)', (dialect) => {

@@ -70,6 +70,7 @@ export async function storeSnapshot(ctx: Ctx): Promise<Record<string, unknown[]>
     user_blocks: await db.selectFrom('user_blocks').selectAll().orderBy('id').execute(),
     provider_configs: await db.selectFrom('provider_configs').selectAll().orderBy('id').execute(),
     delivery_attempts: await db.selectFrom('delivery_attempts').selectAll().orderBy('id').execute(),
+    branding: await db.selectFrom('branding').selectAll().orderBy('tenant_id').execute(),
   };
 }
 

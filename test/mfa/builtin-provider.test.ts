@@ -171,7 +171,8 @@ describe.each(DIALECTS)('built-in provider (%s)', (dialect) => {
       const response = await challenge(ctx(), actors, token);
       expect(response.statusCode).toBe(200);
       expect(fake.messages).toHaveLength(2);
-      expect(fake.messages[1]!.body).toBe(`${await fromFake(phone)} is your verification code for Guardline`);
+      const sentCode = await fromFake(phone);
+      expect(fake.messages[1]!.body).toBe(`${sentCode} is your verification code for Guardline\n\n@guardline.test #${sentCode}`);
       expect((await oobExchange(ctx(), actors.clientAuth, token, response.json().oob_code, await fromFake(phone))).statusCode).toBe(200);
       expect(await inbox(ctx())).toEqual([]);
       expect(await sentCount(ctx())).toBe(2);

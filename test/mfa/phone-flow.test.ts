@@ -89,7 +89,9 @@ describe.each(DIALECTS)('MFA API phone flow (%s)', (dialect) => {
     expect(challenge.json()).toEqual({ challenge_type: 'oob', oob_code: expect.any(String), binding_method: 'prompt' });
     const [verification] = await inbox(ctx(), US_MOBILE);
     expect(verification).toMatchObject({ purpose: 'verification', locale: 'en' });
-    expect(verification!.body).toBe(`${codeOf(verification!.body)} is your verification code for Guardline`);
+    // Auth0's text, then the origin-bound one-time-code line (on by default; docs/compatibility.md)
+    const verificationCode = codeOf(verification!.body);
+    expect(verification!.body).toBe(`${verificationCode} is your verification code for Guardline\n\n@guardline.test #${verificationCode}`);
     const second = await oobExchange(ctx(), actors.clientAuth, nextToken, challenge.json().oob_code, codeOf(verification!.body));
     expect(second.statusCode).toBe(200);
     expect(await logsOf(ctx(), 'gd_start_auth')).toHaveLength(1);

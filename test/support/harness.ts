@@ -41,6 +41,8 @@ export interface TestContext {
  */
 export interface TestContextOptions {
   clock?: Clock;
+  /** The public URL (and base domain) instead of http://guardline.test: a browser test that must see the issuer it calls. */
+  publicUrl?: URL;
   /**
    * Which limiter back end the services get. Default: the database's own (limits/sql.ts), what a Guardline without
    * Redis runs. Redis uses a key prefix of its own.
@@ -101,8 +103,8 @@ export async function createTestContext(dialect: Dialect, options: TestContextOp
     secretBox: new SecretBox(randomBytes(32)),
     limiter,
     config: {
-      publicUrl: PUBLIC_URL,
-      baseDomain: PUBLIC_URL.hostname,
+      publicUrl: options.publicUrl ?? PUBLIC_URL,
+      baseDomain: (options.publicUrl ?? PUBLIC_URL).hostname,
       defaultTenant: 'default',
       builtinSmsUpstream: options.builtinSmsUpstream,
       providerBaseUrls: options.providerBaseUrls ?? {},

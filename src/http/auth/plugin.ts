@@ -3,6 +3,7 @@ import { OAuthError } from '../../errors/errors.js';
 import { loginSurface } from '../login/plugin.js';
 import type { App, SurfaceOptions } from '../types.js';
 import { resolveTenant } from '../tenant-hook.js';
+import { corsPreflightRoutes } from './cors.js';
 import { oauthErrorHandler } from './error-handler.js';
 import jwksRoute from './jwks.js';
 import associateRoute from './mfa/associate.js';
@@ -26,6 +27,7 @@ export const authSurface: FastifyPluginAsync<SurfaceOptions> = async (instance, 
       throw new OAuthError('invalid_request', 'No tenant is served at this host', { statusCode: 404 });
     }
   });
+  corsPreflightRoutes(app, services);
   tokenRoute(app, services);
   userinfoRoute(app, services);
   openidConfigurationRoute(app, services);

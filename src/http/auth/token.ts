@@ -3,9 +3,10 @@ import { OAuthError } from '../../errors/errors.js';
 import type { Services } from '../../services/index.js';
 import { OAuthErrorBody } from '../schemas.js';
 import type { App } from '../types.js';
+import { applyCors } from './cors.js';
 import { GRANTS } from './grants/index.js';
 
-/** POST /oauth/token — form-encoded or JSON, dispatched by `grant_type` to one grant module. */
+/** POST /oauth/token — form-encoded or JSON, dispatched by `grant_type` to one grant module; CORS for the named client's origins. */
 export default function tokenRoute(app: App, services: Services) {
   app.post('/oauth/token', {
     schema: {
@@ -27,6 +28,8 @@ export default function tokenRoute(app: App, services: Services) {
     },
     handler: async (request, reply) => {
       const body = Object.fromEntries(Object.entries(request.body).map(([k, v]) => [k, String(v)]));
+      // Before the grant runs, so a refusal is readable by the application too (the SDKs show its error).
+      if (body.client_id !== undefined) await applyCors(request, reply, services, body.client_id);
       const grantType = body.grant_type;
       if (!grantType) throw new OAuthError('invalid_request', 'Missing required parameter: grant_type', { statusCode: 400 });
       const grant = GRANTS.get(grantType);

@@ -4,6 +4,7 @@ import type { Services } from '../../services/index.js';
 import { TokenVerificationError } from '../../services/tokens.js';
 import { OAuthErrorBody } from '../schemas.js';
 import type { App } from '../types.js';
+import { applyCors } from './cors.js';
 
 /** 401 with RFC 6750's challenge header; the body keeps the Authentication API's error shape. */
 function unauthorized(description: string): OAuthError {
@@ -22,7 +23,8 @@ export default function userinfoRoute(app: App, services: Services) {
       summary: 'OpenID Connect UserInfo',
       response: { 200: Type.Object({ sub: Type.String() }, { additionalProperties: true }), '4xx': OAuthErrorBody },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
+      await applyCors(request, reply, services);
       const match = /^Bearer\s+([A-Za-z0-9\-_.]+)\s*$/i.exec(request.headers.authorization ?? '');
       if (!match?.[1]) throw unauthorized('Missing or malformed Bearer token');
       let claims;

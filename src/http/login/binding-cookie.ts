@@ -11,7 +11,8 @@ export const BINDING_COOKIE = 'guardline_login';
 
 export function setBindingCookie(reply: FastifyReply, tenant: Tenant, value: string): void {
   reply.setCookie(BINDING_COOKIE, value, {
-    path: '/u/login',
+    // Every Universal Login page under /u: the login form, the MFA screens, enrolment tickets.
+    path: '/u',
     maxAge: LOGIN_TRANSACTION_SECONDS,
     httpOnly: true,
     sameSite: 'lax',

@@ -8,6 +8,9 @@ import authorizeRoute from './authorize.js';
 import { asUnavailable, logUnavailable, RETRY_AFTER_SECONDS } from '../unavailable.js';
 import { sendPage } from './html.js';
 import loginRoute from './login.js';
+import logoutRoute from './logout.js';
+import mfaScreenRoutes from './mfa/routes.js';
+import enrollmentTicketRoute from './mfa/ticket.js';
 import { errorPage } from './pages.js';
 
 declare module 'fastify' {
@@ -18,7 +21,7 @@ declare module 'fastify' {
 }
 
 /**
- * `/authorize` and `/u/login`: the pages a browser sees. Registered inside the auth surface (which resolves the
+ * `/authorize`, `/u/login` and `/v2/logout`: the pages a browser sees. Registered inside the auth surface (which resolves the
  * tenant first); its own error handler answers with a localised HTML page instead of JSON.
  */
 export const loginSurface: FastifyPluginAsync<SurfaceOptions> = async (instance, { services }) => {
@@ -43,4 +46,7 @@ export const loginSurface: FastifyPluginAsync<SurfaceOptions> = async (instance,
   });
   authorizeRoute(app, services);
   loginRoute(app, services);
+  logoutRoute(app, services);
+  mfaScreenRoutes(app, services);
+  enrollmentTicketRoute(app, services);
 };

@@ -4,6 +4,9 @@ import * as m0002 from './0002_phone_factor.js';
 import * as m0003 from './0003_hardening.js';
 import * as m0004 from './0004_config_version.js';
 import * as m0005 from './0005_delivery.js';
+import * as m0006 from './0006_sdk_sessions.js';
+import * as m0007 from './0007_branding.js';
+import * as m0008 from './0008_universal_login.js';
 
 /**
  * The versioned migrations, in order. Listed statically (not read from a folder) so the compiled build and
@@ -15,6 +18,9 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0003_hardening': m0003,
   '0004_config_version': m0004,
   '0005_delivery': m0005,
+  '0006_sdk_sessions': m0006,
+  '0007_branding': m0007,
+  '0008_universal_login': m0008,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -5,7 +5,9 @@ export type AuthorizationCodeRow = Selectable<AuthorizationCodesTable>;
 
 export function authorizationCodeRepository(db: Kysely<Database>) {
   return {
-    insert: (row: AuthorizationCodeRow) => db.insertInto('authorization_codes').values(row).execute(),
+    /** `amr` and `auth_time` may be left out (a login without them: '' and null). */
+    insert: (row: Omit<AuthorizationCodeRow, 'amr' | 'auth_time'> & Partial<Pick<AuthorizationCodeRow, 'amr' | 'auth_time'>>) =>
+      db.insertInto('authorization_codes').values({ amr: '', auth_time: null, ...row }).execute(),
     /**
      * Marks the code used and returns it, in one statement, so two concurrent exchanges of the same code
      * cannot both succeed. Returns undefined when the code is unknown or was already consumed.

@@ -21,6 +21,11 @@ export function clientRepository(db: Kysely<Database>) {
         .limit(page.limit)
         .execute();
     },
+    /** Every web origin and allowed origin of the tenant's clients (CORS on the endpoints no client is named on). */
+    async origins(tenantId: string): Promise<string[]> {
+      const rows = await db.selectFrom('clients').select(['web_origins', 'allowed_origins']).where('tenant_id', '=', tenantId).execute();
+      return rows.flatMap((r) => [...(JSON.parse(r.web_origins) as string[]), ...(JSON.parse(r.allowed_origins) as string[])]);
+    },
     async count(tenantId: string): Promise<number> {
       const row = await db
         .selectFrom('clients')

@@ -8,6 +8,6 @@ export const mfaOobGrant: Grant = {
   grantType: GRANT_TYPES.mfaOob,
   async handle(request, body, services) {
     const client = await authenticateClient(services, request, body, 'feoobft');
-    return services.mfa.exchangeOob(request.tenant, client, body, requestContext(request));
+    return services.mfaApi.exchangeOob(request.tenant, client, body, requestContext(request));
   },
 };

@@ -8,6 +8,6 @@ export const mfaRecoveryCodeGrant: Grant = {
   grantType: GRANT_TYPES.mfaRecoveryCode,
   async handle(request, body, services) {
     const client = await authenticateClient(services, request, body, 'fercft');
-    return services.mfa.exchangeRecoveryCode(request.tenant, client, body, requestContext(request));
+    return services.mfaApi.exchangeRecoveryCode(request.tenant, client, body, requestContext(request));
   },
 };

@@ -34,7 +34,7 @@ export default function associateRoute(app: App, services: Services) {
     },
     handler: async (request) => {
       const caller = await mfaCaller(services, request);
-      const result = await services.mfa.associate(request.tenant, caller, request.body, messageLocale(request), requestContext(request));
+      const result = await services.mfaApi.associate(request.tenant, caller, request.body, messageLocale(request), requestContext(request));
       return result;
     },
   });

@@ -39,7 +39,7 @@ export default function challengeRoute(app: App, services: Services) {
     },
     handler: async (request) => {
       const client = await authenticateClient(services, request, request.body, CHALLENGE_CLIENT_AUTH_FAILURE);
-      const result = await services.mfa.challenge(request.tenant, client, request.body, messageLocale(request), requestContext(request));
+      const result = await services.mfaApi.challenge(request.tenant, client, request.body, messageLocale(request), requestContext(request));
       return result;
     },
   });

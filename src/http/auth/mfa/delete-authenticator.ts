@@ -14,7 +14,7 @@ export default function deleteAuthenticatorRoute(app: App, services: Services) {
     },
     handler: async (request, reply) => {
       const caller = await mfaCaller(services, request);
-      await services.mfa.deleteAuthenticator(request.tenant, caller, request.params.id, requestContext(request));
+      await services.mfaApi.deleteAuthenticator(request.tenant, caller, request.params.id, requestContext(request));
       return reply.code(204).send(null);
     },
   });

@@ -22,7 +22,7 @@ export default function listAuthenticatorsRoute(app: App, services: Services) {
     handler: async (request, reply) => {
       const caller = await mfaCaller(services, request);
       reply.header('cache-control', 'no-store');
-      return services.mfa.listAuthenticators(request.tenant, caller);
+      return services.mfaApi.listAuthenticators(request.tenant, caller);
     },
   });
 }

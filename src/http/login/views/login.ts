@@ -8,14 +8,15 @@ export interface LoginPageModel {
   locale: Locale;
   tenantName: string;
   applicationName: string;
-  transaction: string;
+  /** The sealed login state (services/login-state.ts), posted back as the hidden `state` field. */
+  state: string;
   username?: string;
   error?: MessageKey;
   /** The tenant's look; its name alone when absent. */
   branding?: PageBranding;
 }
 
-/** The login form (username/email + password). It posts to `/u/login` with the transaction. No script. */
+/** The login form (username/email + password). It posts to `/u/login` with the login state. No script. */
 export function loginPage(model: LoginPageModel): string {
   const t = translator(model.locale);
   const vars = { tenant: model.tenantName, application: model.applicationName };
@@ -27,7 +28,7 @@ export function loginPage(model: LoginPageModel): string {
     body: `<h1>${escapeHtml(t('login.heading'))}</h1>
 <p>${escapeHtml(t('login.lead', vars))}</p>${error}
 <form method="post" action="/u/login">
-<input type="hidden" name="transaction" value="${escapeHtml(model.transaction)}">
+<input type="hidden" name="state" value="${escapeHtml(model.state)}">
 <label for="username">${escapeHtml(t('login.username'))}</label>
 <input id="username" name="username" type="text" autocomplete="username" required value="${escapeHtml(model.username ?? '')}">
 <label for="password">${escapeHtml(t('login.password'))}</label>

@@ -50,7 +50,7 @@ function enrollment(channel: Channel, model: PhoneEnrollmentModel): string {
   const phone = `<label for="phone">${escapeHtml(t('mfa.enroll.phone'))}</label>
 <input id="phone" name="phone" type="tel" autocomplete="tel-national" inputmode="tel" required maxlength="32" value="${escapeHtml(model.phone ?? '')}"${describedBy('phone-hint', error.id, 'phone-check')}${error.invalid} data-phone-check="phone-check">
 <p class="hint" id="phone-hint">${escapeHtml(t('mfa.enroll.phone_hint'))}</p>${error.html}
-<p class="hint" id="phone-check" aria-live="polite" data-digits="${escapeHtml(t('mfa.enroll.check_digits'))}" data-length="${escapeHtml(t('mfa.enroll.check_length'))}"></p>`;
+<p class="hint live" id="phone-check" aria-live="polite" data-digits="${escapeHtml(t('mfa.enroll.check_digits'))}" data-length="${escapeHtml(t('mfa.enroll.check_length'))}"></p>`;
   const other = model.showTryAnotherMethod ? `<div class="actions">${actionButton(model, screen, 'pick-authenticator', t('mfa.try_another'))}</div>` : '';
   return layout({
     locale: model.locale,

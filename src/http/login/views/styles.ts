@@ -27,6 +27,7 @@ button{font:inherit;cursor:pointer}
 .error{background:#fde8e8;color:#9b1c1c;padding:.6rem;border-radius:4px}
 .field-error{color:#9b1c1c;font-size:.9rem;margin:.3rem 0 0}
 .hint{color:#4b5563;font-size:.9rem;margin:.3rem 0 0}.hint:empty{display:none}
+.hint.live,.hint.live:empty{display:block;min-height:2.6em}
 .check,.radio{display:flex;gap:.5rem;align-items:flex-start;margin:.75rem 0 0;font-weight:400;font-size:1rem}
 .check input,.radio input{width:auto;flex:none;margin:.3rem 0 0;accent-color:var(--primary,#1d4ed8)}
 .actions{margin-top:1.5rem;padding-top:1rem;border-top:1px solid #e5e7eb}

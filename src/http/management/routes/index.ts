@@ -42,6 +42,7 @@ import updateTemplates from './guardian/update-templates.js';
 import updateTestNumbers from './guardian/update-test-numbers.js';
 import updateTwilio from './guardian/update-twilio.js';
 import voiceFallback from './guardian/voice-fallback.js';
+import otpAutofill from './guardian/otp-autofill.js';
 import getSigningKey from './keys/get.js';
 import listSigningKeys from './keys/list.js';
 import revokeSigningKey from './keys/revoke.js';
@@ -57,6 +58,11 @@ import listUsersByEmail from './users/list-by-email.js';
 import listUsers from './users/list.js';
 import listUserLogs from './users/logs.js';
 import updateUser from './users/update.js';
+import invalidateRememberBrowser from './users/invalidate-remember-browser.js';
+import getPromptSettings from './prompts/get.js';
+import updatePromptSettings from './prompts/update.js';
+import getBranding from './branding/get.js';
+import updateBranding from './branding/update.js';
 import getBruteForce from './attack-protection/get-brute-force.js';
 import updateBruteForce from './attack-protection/update-brute-force.js';
 import deleteUserBlocks from './user-blocks/delete.js';
@@ -96,6 +102,7 @@ export const MANAGEMENT_ROUTES: ManagementRoute[] = [
   updateUser,
   deleteUser,
   listUserLogs,
+  invalidateRememberBrowser,
   // client grants
   createClientGrant,
   listClientGrants,
@@ -107,6 +114,9 @@ export const MANAGEMENT_ROUTES: ManagementRoute[] = [
   // tenant settings
   getTenantSettings,
   updateTenantSettings,
+  // prompts (Universal Login settings)
+  getPromptSettings,
+  updatePromptSettings,
   // signing keys
   listSigningKeys,
   getSigningKey,
@@ -131,6 +141,7 @@ export const MANAGEMENT_ROUTES: ManagementRoute[] = [
   getTestNumbers,
   updateTestNumbers,
   voiceFallback,
+  otpAutofill,
   getMfaPolicies,
   updateMfaPolicies,
   // guardian enrollments and users' authenticators
@@ -149,6 +160,9 @@ export const MANAGEMENT_ROUTES: ManagementRoute[] = [
   // dev inbox (Guardline extension)
   listDevInbox,
   clearDevInbox,
+  // branding (the login pages' look)
+  getBranding,
+  updateBranding,
   // attack protection: brute-force settings and the blocks they write
   getBruteForce,
   updateBruteForce,

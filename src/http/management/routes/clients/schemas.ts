@@ -3,6 +3,18 @@ import { APP_TYPES, TOKEN_ENDPOINT_AUTH_METHODS } from '../../../../domain/grant
 import { StrictObject } from '../../../schemas.js';
 
 const url = Type.String({ minLength: 1, maxLength: 2048 });
+const origin = Type.String({ minLength: 1, maxLength: 2048 });
+
+/** Auth0's `refresh_token` object (rotation, expiry, reuse leeway). */
+const RefreshTokenFields = {
+  rotation_type: Type.Union([Type.Literal('rotating'), Type.Literal('non-rotating')]),
+  expiration_type: Type.Union([Type.Literal('expiring'), Type.Literal('non-expiring')]),
+  leeway: Type.Integer({ minimum: 0 }),
+  token_lifetime: Type.Integer({ minimum: 1 }),
+  infinite_token_lifetime: Type.Boolean(),
+  idle_token_lifetime: Type.Integer({ minimum: 1 }),
+  infinite_idle_token_lifetime: Type.Boolean(),
+};
 
 export const ClientFields = {
   name: Type.String({ minLength: 1, maxLength: 255 }),
@@ -13,6 +25,9 @@ export const ClientFields = {
   grant_types: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { maxItems: 10 })),
   callbacks: Type.Optional(Type.Array(url, { maxItems: 100 })),
   allowed_logout_urls: Type.Optional(Type.Array(url, { maxItems: 100 })),
+  web_origins: Type.Optional(Type.Array(origin, { maxItems: 100 })),
+  allowed_origins: Type.Optional(Type.Array(origin, { maxItems: 100 })),
+  refresh_token: Type.Optional(Type.Partial(StrictObject(RefreshTokenFields))),
   client_metadata: Type.Optional(Type.Record(Type.String({ maxLength: 255 }), Type.String({ maxLength: 255 }), { maxProperties: 10 })),
 };
 
@@ -30,6 +45,9 @@ export const Client = Type.Object({
   grant_types: Type.Array(Type.String()),
   callbacks: Type.Array(Type.String()),
   allowed_logout_urls: Type.Array(Type.String()),
+  web_origins: Type.Array(Type.String()),
+  allowed_origins: Type.Array(Type.String()),
+  refresh_token: Type.Object(RefreshTokenFields),
   client_metadata: Type.Record(Type.String(), Type.String()),
   client_secret: Type.Optional(Type.String()),
 });
