@@ -71,6 +71,8 @@ export async function storeSnapshot(ctx: Ctx): Promise<Record<string, unknown[]>
     provider_configs: await db.selectFrom('provider_configs').selectAll().orderBy('id').execute(),
     delivery_attempts: await db.selectFrom('delivery_attempts').selectAll().orderBy('id').execute(),
     branding: await db.selectFrom('branding').selectAll().orderBy('tenant_id').execute(),
+    login_settings: await db.selectFrom('login_settings').selectAll().orderBy('tenant_id').execute(),
+    remembered_browsers: await db.selectFrom('remembered_browsers').selectAll().orderBy('token_hash').execute(),
   };
 }
 
