@@ -181,7 +181,7 @@ describe.each(LOCALES)('Universal Login screens (%s)', (locale) => {
     expect(options.find((o) => o[3])![1]).toBe(locale === 'ja' ? 'JP' : 'US');
     const input = elements(html).find((e) => e.attrs.id === 'phone')!;
     expect(input.attrs).toMatchObject({ name: 'phone', type: 'tel', autocomplete: 'tel-national', 'data-phone-check': 'phone-check' });
-    expect(html).toMatch(/<p class="hint" id="phone-check" aria-live="polite" data-digits="[^"]+" data-length="[^"]+"><\/p>/);
+    expect(html).toMatch(/<p class="hint live" id="phone-check" aria-live="polite" data-digits="[^"]+" data-length="[^"]+"><\/p>/);
   });
 
   it('shows the recovery code grouped by four and requires the confirmation', () => {
