@@ -64,9 +64,13 @@ export function createLoginMfa(
     return phoneMfa.transactions.open(tenant, stage.transactionToken, { surface: 'universal_login', clientId: client.client_id });
   }
 
-  /** A refusal that ends the transaction: the user starts the login again. */
-  const ends = (refusal: PhoneMfaRefusal) =>
-    ['transaction_not_found', 'transaction_expired', 'transaction_used', 'wrong_transaction', 'user_gone', 'user_blocked', 'factor_disabled'].includes(refusal.code);
+  /**
+   * A refused step: the same screen with the refusal, unless the refusal ends the transaction (expired, used, user
+   * blocked or gone, factor turned off), when the user starts the login again.
+   */
+  const ENDING: readonly PhoneMfaRefusal['code'][] = ['transaction_not_found', 'transaction_expired', 'transaction_used', 'wrong_transaction', 'user_gone', 'user_blocked', 'factor_disabled'];
+  const refusedOn = (screen: MfaScreen, stage: MfaStage, refusal: PhoneMfaRefusal): LoginMfaStep =>
+    ENDING.includes(refusal.code) ? { kind: 'restart', refusal } : { kind: 'screen', screen, stage, refusal };
 
   /** Sends a code on `channel`: a new enrolment (replacing a pending one) or a challenge to the enrolled phone. */
   async function send(tenant: Tenant, client: LoginClient, stage: MfaStage, channel: MessageChannel, screenOnError: MfaScreen, locale: TemplateLocale, context: RequestContext): Promise<LoginMfaStep> {
@@ -75,7 +79,7 @@ export function createLoginMfa(
     const { transaction, user } = opened.value;
     if (stage.mode === 'enroll') {
       const started = await phoneMfa.beginEnrolment(tenant, transaction, user, { phoneNumber: stage.phone, channel, additional: false }, locale, context);
-      if (!started.ok) return ends(started.refusal) ? { kind: 'restart', refusal: started.refusal } : { kind: 'screen', screen: screenOnError, stage, refusal: started.refusal };
+      if (!started.ok) return refusedOn(screenOnError, stage, started.refusal);
       const { oobCode, recoveryCode } = started.value;
       return {
         kind: 'screen',
@@ -85,7 +89,7 @@ export function createLoginMfa(
     }
     if (!stage.authenticatorId) return { kind: 'restart', refusal: { code: 'no_phone_authenticator' } };
     const sent = await phoneMfa.sendChallenge(tenant, transaction, user, client, { authenticator: stage.authenticatorId, channel }, locale, context);
-    if (!sent.ok) return ends(sent.refusal) ? { kind: 'restart', refusal: sent.refusal } : { kind: 'screen', screen: screenOnError, stage, refusal: sent.refusal };
+    if (!sent.ok) return refusedOn(screenOnError, stage, sent.refusal);
     return { kind: 'screen', screen: challengeScreen(channel), stage: { ...stage, channel, oobCode: sent.value.oobCode, sentAt: now() } };
   }
 
@@ -183,7 +187,7 @@ export function createLoginMfa(
       if (!opened.ok) return { kind: 'restart', refusal: opened.refusal };
       const { transaction, user } = opened.value;
       const verified = await phoneMfa.verifyCode(tenant, transaction, user, client, { oobCode: stage.oobCode, code: typed }, context, async () => ({ value: undefined }));
-      if (!verified.ok) return ends(verified.refusal) ? { kind: 'restart', refusal: verified.refusal } : { kind: 'screen', screen, stage, refusal: verified.refusal };
+      if (!verified.ok) return refusedOn(screen, stage, verified.refusal);
       const proven: MfaStage = { ...stage, verified: true, rememberBrowser, oobCode: undefined };
       if (verified.value.enrolled && stage.recoveryCode) return { kind: 'screen', screen: 'mfa-recovery-code-enrollment', stage: proven };
       const { recoveryCode: _shownNever, ...rest } = proven;
@@ -198,7 +202,7 @@ export function createLoginMfa(
       if (!opened.ok) return { kind: 'restart', refusal: opened.refusal };
       const { transaction, user } = opened.value;
       const used = await phoneMfa.useRecoveryCode(tenant, transaction, user, client, { recoveryCode }, context, async () => ({ value: undefined }));
-      if (!used.ok) return ends(used.refusal) ? { kind: 'restart', refusal: used.refusal } : { kind: 'screen', screen, stage, refusal: used.refusal };
+      if (!used.ok) return refusedOn(screen, stage, used.refusal);
       return { kind: 'screen', screen: 'mfa-recovery-code-enrollment', stage: { ...stage, verified: true, oobCode: undefined, recoveryCode: used.value.recoveryCode } };
     },
 
