@@ -10,6 +10,7 @@ import { drainable } from './http/drain.js';
 import type { App } from './http/types.js';
 import { bootstrap, type BootstrapResult } from './services/bootstrap.js';
 import { createLimiter } from './limits/index.js';
+import { createRedisActionCache } from './actions/cache.js';
 import { buildServices, type Services } from './services/index.js';
 import { migrateToLatest, openDatabase, pendingMigrations, type DatabaseHandle } from './store/database.js';
 import { createStore } from './store/store.js';
@@ -66,6 +67,8 @@ export async function openGuardline(config: GuardlineConfig, options: { migrate?
     throw err;
   }
   const limiter = createLimiter({ redisUrl: config.redisUrl, redisKeyPrefix: config.redisKeyPrefix, clock: systemClock, db: handle.db, dialect: handle.dialect });
+  // With Redis, actions' api.cache lives there too (shared by every node); otherwise in the database.
+  const actionCache = config.redisUrl ? createRedisActionCache({ url: config.redisUrl, keyPrefix: `${config.redisKeyPrefix}action-cache:` }) : undefined;
   const services = buildServices({
     store: createStore(handle.db, handle.dialect),
     clock: systemClock,
@@ -73,6 +76,7 @@ export async function openGuardline(config: GuardlineConfig, options: { migrate?
     secretBox: new SecretBox(secretKey),
     limiter,
     config,
+    ...(actionCache ? { actionCache } : {}),
   });
   return {
     config,
@@ -80,6 +84,8 @@ export async function openGuardline(config: GuardlineConfig, options: { migrate?
     services,
     secretKeyFile,
     async close() {
+      await services.close();
+      await actionCache?.close();
       await limiter.close();
       await handle.destroy();
     },
@@ -118,6 +124,8 @@ export async function startServer(config: GuardlineConfig): Promise<RunningServe
     // Listen before bootstrapping: if the port is taken, no administrative credentials are created unseen.
     await app.listen({ host: config.host, port: config.port });
     const boot = await bootstrap(guardline.services, { defaultTenant: config.defaultTenant, bootstrapClient: config.bootstrapClient });
+    // Retries that actions asked for (durable: a restart, or another node, picks them up).
+    guardline.services.actionRetries.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `${config.tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;

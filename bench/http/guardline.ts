@@ -56,7 +56,7 @@ export async function guardlineStorage(mode: string, dir: string, label = 'guard
   env.GUARDLINE_DATABASE_URL = database.url;
   env.GUARDLINE_REDIS_URL = REDIS_URL;
   // A PostgreSQL database is migrated by the operator, not by `start` (several nodes may start at once).
-  const migrated = spawnSync(process.execPath, ['bin/guardline.js', 'migrate'], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
+  const migrated = spawnSync(process.execPath, ['--no-node-snapshot', 'bin/guardline.js', 'migrate'], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
   if (migrated.status !== 0) throw new Error(`guardline migrate failed:\n${migrated.stdout}${migrated.stderr}`);
   return { env, services: { postgresDatabase: database.name, redis: true }, database: { dialect: 'postgres', url: database.url } };
 }
@@ -78,7 +78,7 @@ export async function startGuardline(storage: Storage, publicUrl?: string): Prom
   const port = await freePort();
   const shared = publicUrl ?? `http://localhost:${port}`;
   const env = { ...storage.env, GUARDLINE_PORT: String(port), GUARDLINE_HOST: '127.0.0.1', GUARDLINE_PUBLIC_URL: shared };
-  const args = [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS_DIR}`] : []), 'bin/guardline.js', 'start'];
+  const args = [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS_DIR}`] : []), '--no-node-snapshot', 'bin/guardline.js', 'start'];
   const server = await startNode('guardline', args, env, /Management API\s+(\S+)/);
   const audience = /Management API\s+(\S+)/.exec(server.output())![1]!;
   const url = `http://127.0.0.1:${port}`;

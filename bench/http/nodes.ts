@@ -88,7 +88,7 @@ async function throughputAndChecks(mode: string, storage: Storage, nodes: Guardl
 
   // (b) The built-in provider's lifetime cap: a tenant without test numbers, 150 users with real (non-test) numbers,
   // one challenge each, all at once across both nodes: exactly the cap is delivered (to the dev inbox).
-  const created = runNode(['bin/guardline.js', 'tenant', 'create', 'bench-cap'], { ...storage.env, GUARDLINE_PUBLIC_URL: a.publicUrl });
+  const created = runNode(['--no-node-snapshot', 'bin/guardline.js', 'tenant', 'create', 'bench-cap'], { ...storage.env, GUARDLINE_PUBLIC_URL: a.publicUrl });
   const field = (label: string) => new RegExp(`${label}\\s+(\\S+)`).exec(created)?.[1] ?? '';
   const audience = field('Management API');
   const capHost = new URL(audience).host;

@@ -36,7 +36,15 @@ export interface GuardlineConfig {
    */
   providerBaseUrls: Record<string, string>;
   delivery: DeliveryConfig;
+  actions: ActionsConfig;
 }
+
+export interface ActionsConfig {
+  /** `GUARDLINE_ACTIONS_ALLOW_PRIVATE_NETWORK`: actions may fetch loopback/private/link-local addresses. */
+  allowPrivateNetwork: boolean;
+}
+
+export const ACTIONS_DEFAULTS: ActionsConfig = { allowPrivateNetwork: false };
 
 export interface DeliveryConfig {
   /** One send's time budget across the whole provider chain. */
@@ -245,6 +253,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     concurrency: integer('GUARDLINE_DELIVERY_CONCURRENCY', DELIVERY_DEFAULTS.concurrency, 1, 1000),
   };
 
+  const allowPrivate = get('GUARDLINE_ACTIONS_ALLOW_PRIVATE_NETWORK');
+  if (allowPrivate !== undefined && allowPrivate !== 'true' && allowPrivate !== 'false') problems.push('GUARDLINE_ACTIONS_ALLOW_PRIVATE_NETWORK: true or false');
+  const actions: ActionsConfig = { allowPrivateNetwork: allowPrivate === 'true' };
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     database,
@@ -265,5 +277,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     builtinSmsUpstream,
     providerBaseUrls,
     delivery,
+    actions,
   };
 }

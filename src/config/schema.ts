@@ -109,6 +109,11 @@ export const CONFIG_OPTIONS = [
     defaultText: '`https://api.twilio.com`',
   },
   {
+    env: 'GUARDLINE_TWILIO_VERIFY_BASE_URL',
+    description: "Base URL of the Twilio Verify API for actions that use the bundled `twilio` module's `verify.v2.services(…).verifications` (an egress proxy or a test double).",
+    defaultText: '`https://verify.twilio.com`',
+  },
+  {
     env: 'GUARDLINE_SNS_BASE_URL',
     description: "Amazon SNS API base URL for tenants' `sns` providers; `{region}` is replaced by the configuration's region (a VPC endpoint, a proxy, or a test double).",
     defaultText: '`https://sns.{region}.amazonaws.com`',
@@ -154,6 +159,12 @@ export const CONFIG_OPTIONS = [
     description:
       'Sends in flight at once per provider configuration on one node (1–1000). A further send to the same provider configuration is refused at once (and fails over) instead of queueing, so a slow provider of one tenant never holds up other requests.',
     defaultText: '`20`',
+  },
+  {
+    env: 'GUARDLINE_ACTIONS_ALLOW_PRIVATE_NETWORK',
+    description:
+      "`true` lets tenants' actions `fetch` loopback, private and link-local addresses (development and tests: a provider fake on 127.0.0.1). Off by default, so tenant code cannot reach the operator's network (the check is made after DNS resolution).",
+    defaultText: '`false`',
   },
   {
     env: 'GUARDLINE_CONFIG_FILE',

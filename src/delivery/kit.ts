@@ -41,6 +41,11 @@ export interface ProviderMessage {
   text: string;
   locale: TemplateLocale;
   /**
+   * The same message rendered for another channel (a custom phone provider is given both the SMS text and the voice
+   * script, Auth0's `as_text` / `as_voice`). Absent where there is only one text (a provider test message).
+   */
+  renderAs?: (channel: MessageChannel) => Promise<string>;
+  /**
    * Where the provider should post delivery receipts for this message (the tenant's receipt endpoint), when the
    * delivery service has one for this provider; providers that support status callbacks pass it on.
    */
@@ -55,6 +60,8 @@ export interface ProviderError {
   message: string;
   /** The HTTP status the vendor answered, when it answered. */
   httpStatus?: number;
+  /** The action execution behind this outcome (the action providers: `GET /api/v2/actions/executions/{id}`). */
+  actionExecutionId?: string;
 }
 
 /**

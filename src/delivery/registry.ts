@@ -3,6 +3,7 @@ import type { MessageChannel } from '../domain/message-templates.js';
 import { builtinProvider } from './builtin.js';
 import type { DevInboxWriter } from './dev-inbox.js';
 import type { ProviderDefinition } from './kit.js';
+import { CUSTOM_PHONE_PROVIDER } from './providers/action-providers.js';
 import { amazonSns } from './providers/amazon-sns.js';
 import { clicksend } from './providers/clicksend.js';
 import { esendex } from './providers/esendex.js';
@@ -49,7 +50,7 @@ export const BUILTIN_PROVIDER_ID = 'auth0';
  * definitions.
  */
 export function shippedProviders(builtin: { devInbox: DevInboxWriter; upstream: BuiltinSmsUpstream | undefined; fetch: typeof fetch }): ProviderDefinition[] {
-  return [builtinProvider(builtin), twilioProvider, amazonSns, vonage, infobip, telesign, esendex, clicksend, mitto] as ProviderDefinition[];
+  return [builtinProvider(builtin), twilioProvider, amazonSns, vonage, infobip, telesign, esendex, clicksend, mitto, CUSTOM_PHONE_PROVIDER] as ProviderDefinition[];
 }
 
 /**

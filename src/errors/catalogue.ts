@@ -35,6 +35,8 @@ export const ERROR_CATALOGUE = {
   too_many_entities: { status: 403, family: 'management' },
   operation_not_supported: { status: 400, family: 'management' },
   phone_provider_error: { status: 400, family: 'management' },
+  /** Auth0's (sic): a custom phone provider, or `phone-message-hook`, without a deployed action */
+  custom_email_provider_deployed_action_not_found: { status: 400, family: 'management' },
   password_strength_error: { status: 400, family: 'management' },
   too_many_requests: { status: 429, family: 'management' },
   internal_error: { status: 500, family: 'management' },

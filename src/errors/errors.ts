@@ -81,6 +81,20 @@ export class ValidationError extends Error {
 }
 
 /**
+ * A change that needs something configured first: the selected phone provider `phone-message-hook` or a Unified
+ * Phone `custom` provider without a deployed action bound to its trigger.
+ */
+export class PreconditionError extends Error {
+  constructor(
+    readonly reason: 'no_deployed_action',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PreconditionError';
+  }
+}
+
+/**
  * A backing service did not answer in time (the limiter's Redis, the database). Adapters raise it; every surface
  * answers 503 in its own shape (`temporarily_unavailable` on OAuth/MFA, Management API's 503), never a 500.
  */

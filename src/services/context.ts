@@ -4,6 +4,8 @@ import type { ProviderDefinition } from '../delivery/kit.js';
 import type { Clock, RandomSource } from '../domain/clock.js';
 import type { RateLimiter } from '../limits/index.js';
 import type { Store } from '../store/store.js';
+import type { ActionCacheStore } from '../actions/cache.js';
+import type { ActionSandbox } from '../actions/types.js';
 
 /** What every service is built from. Adapters are chosen once at start-up and injected here. */
 export interface ServiceDeps {
@@ -15,7 +17,7 @@ export interface ServiceDeps {
   limiter: RateLimiter;
   config: Pick<GuardlineConfig, 'publicUrl' | 'baseDomain' | 'defaultTenant' | 'builtinSmsUpstream'> &
     /** Defaults: no base URL overrides, DELIVERY_DEFAULTS (config/load.ts). */
-    Partial<Pick<GuardlineConfig, 'providerBaseUrls' | 'delivery'>>;
+    Partial<Pick<GuardlineConfig, 'providerBaseUrls' | 'delivery' | 'actions'>>;
   /**
    * Provider definitions besides the shipped ones (delivery/registry.ts lists those): tests inject loopback fakes
    * here; production passes none.
@@ -23,6 +25,10 @@ export interface ServiceDeps {
   extraProviders?: readonly ProviderDefinition[];
   /** What providers fetch with (tests may wrap it); default: the global fetch. */
   fetch?: typeof fetch;
+  /** Where tenant actions run; default: a new isolated-vm sandbox of this process (closed by `services.close()`). */
+  actionSandbox?: ActionSandbox;
+  /** Actions' `api.cache`; default: the database. With Redis, start-up passes the Redis back end. */
+  actionCache?: ActionCacheStore;
 }
 
 /** Facts about the HTTP request that the event log records. */

@@ -18,7 +18,8 @@ export interface HistoryEntry {
   status: DeliveryStatus;
   at: string;
   /** `send` (the provider's answer) or `receipt` (a status callback). */
-  source: 'send' | 'receipt';
+  /** `retry`: a later run of a custom-phone-provider action that had asked to be retried. */
+  source: 'send' | 'receipt' | 'retry';
   error?: ProviderError;
 }
 
@@ -123,6 +124,29 @@ export function createDeliveries({ store, clock, random }: ServiceDeps, { provid
       const row = await store.deliveries.find(tenant.id, id);
       if (!row) throw new NotFoundError('phone_delivery', 'The delivery does not exist.');
       return toDeliveryView(row);
+    },
+
+    /**
+     * What the retries of an action's message came to (`sent` once a retry delivered it, `failed` when the action
+     * dropped it or ran out of retries), on the attempt whose provider message id is the first execution's.
+     */
+    async applyRetryOutcome(tenantId: string, providerConfigId: string, messageId: string, status: 'sent' | 'failed', error?: { errorCode: string; message: string }): Promise<string | undefined> {
+      for (let round = 0; round < 5; round++) {
+        const row = await store.deliveries.findByMessage(providerConfigId, messageId);
+        if (!row || row.tenant_id !== tenantId) return undefined;
+        const at = clock.now().toISOString();
+        const history = JSON.parse(row.history) as HistoryEntry[];
+        history.push({ status, at, source: 'retry', ...(error ? { error } : {}) });
+        const patch = {
+          status,
+          history: JSON.stringify(history),
+          updated_at: at > row.updated_at ? at : new Date(new Date(row.updated_at).getTime() + 1).toISOString(),
+          ...(status === 'sent' ? { sent_at: at } : {}),
+          ...(error ? { error: JSON.stringify({ class: 'permanent', errorCode: error.errorCode, message: error.message }) } : {}),
+        };
+        if (await store.deliveries.updateIfUnchanged(row.id, row.updated_at, patch)) return row.id;
+      }
+      return undefined;
     },
 
     /**

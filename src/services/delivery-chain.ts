@@ -19,6 +19,11 @@ export interface ChainHop {
   config: Record<string, unknown>;
   /** The stored configuration; undefined for the built-in provider. */
   providerConfigId: string | undefined;
+  /**
+   * The concurrency slot this hop counts against when it has no stored configuration (default
+   * `builtin:<provider id>`): a tenant's own action must not take another tenant's slots.
+   */
+  slotKey?: string;
 }
 
 export type AttemptClass = SendOutcome['kind'] | 'skipped';
@@ -93,7 +98,7 @@ export async function runChain(hops: readonly ChainHop[], message: Omit<Provider
       push({ kind: 'skipped', error: { errorCode: 'circuit_open', message: 'Skipped: this provider failed repeatedly and is resting.' } });
       continue;
     }
-    const release = deps.slots.tryAcquire(key ?? `builtin:${hop.definition.id}`);
+    const release = deps.slots.tryAcquire(key ?? hop.slotKey ?? `builtin:${hop.definition.id}`);
     if (!release) {
       push({ kind: 'skipped', error: { errorCode: 'busy', message: 'Skipped: this provider already has its maximum of sends in flight on this node.' } });
       continue;

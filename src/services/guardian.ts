@@ -1,5 +1,5 @@
 import { BUILTIN_MESSAGE_CAP } from '../delivery/builtin.js';
-import { ValidationError } from '../errors/errors.js';
+import { PreconditionError, ValidationError } from '../errors/errors.js';
 import { checkTemplate, type MessagePurpose } from '../domain/message-templates.js';
 import { maskPhoneNumber, parsePhoneNumber } from '../domain/phone-number.js';
 import type { GuardianSettingsRow } from '../store/repositories/guardian.js';
@@ -77,11 +77,14 @@ export function createGuardian(
     events,
     cache,
     channelsProblem,
+    providerProblem,
   }: {
     events: EventLog;
     cache: ConfigCache;
     /** Why the tenant's configured providers cannot carry these message types (provider-configs.ts), if they cannot. */
     channelsProblem?: (tenant: Tenant, channels: readonly PhoneMessageType[]) => Promise<string | undefined>;
+    /** Why `provider` cannot be selected yet (`phone-message-hook` without a deployed, bound action), if it cannot. */
+    providerProblem?: (tenant: Tenant, provider: PhoneProviderName) => Promise<string | undefined>;
   },
 ) {
   const nowIso = () => clock.now().toISOString();
@@ -185,6 +188,8 @@ export function createGuardian(
     },
 
     async setProvider(tenant: Tenant, provider: PhoneProviderName, context: RequestContext): Promise<PhoneProviderName> {
+      const problem = providerProblem && (await providerProblem(tenant, provider));
+      if (problem) throw new PreconditionError('no_deployed_action', problem);
       await update(tenant, 'phone/selected-provider', { phone_provider: provider }, { provider }, context);
       return provider;
     },

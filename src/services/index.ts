@@ -29,6 +29,15 @@ import { createLoginSettings } from './login-settings.js';
 import { createRememberedBrowsers } from './remembered-browsers.js';
 import { createLoginStateSealer } from './login-state.js';
 import { createLoginMfa } from './login-mfa/flow.js';
+import { createSqlActionCache } from '../actions/cache.js';
+import { VETTED_MODULE_SOURCES, vettedModuleHelpers } from '../actions/modules/index.js';
+import { createActionSandbox, DEFAULT_SANDBOX_LIMITS } from '../actions/sandbox/index.js';
+import { TRIGGER_OF_PROVIDER, type ActionProviderId } from '../delivery/providers/action-providers.js';
+import { SNS_DEFAULT_BASE_URL } from '../delivery/providers/amazon-sns.js';
+import { createActions } from './actions/index.js';
+import { createActionRetries } from './phone-actions/retries.js';
+import { createPhoneActions } from './phone-actions/run.js';
+import type { Tenant } from './tenants.js';
 
 /**
  * Builds every use case from the injected adapters. The HTTP layer and the CLI both start here. `cache` is the
@@ -47,12 +56,38 @@ export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }
     [...shippedProviders({ devInbox: createDevInboxWriter(deps), upstream: deps.config.builtinSmsUpstream, fetch: deps.fetch ?? globalThis.fetch }), ...(deps.extraProviders ?? [])],
     deps.config.providerBaseUrls,
   );
-  const providerConfigs = createProviderConfigs(deps, { events, registry, cache });
+  // Tenant code (issue 11): the Actions API, the sandbox that runs it, and the phone providers that are actions.
+  const actions = createActions(deps, { events, cache });
+  const actionSandbox = deps.actionSandbox ?? createActionSandbox({ vettedModules: VETTED_MODULE_SOURCES, hostHelpers: vettedModuleHelpers() });
+  const actionCache = deps.actionCache ?? createSqlActionCache(deps.store);
+  /** `phone-message-hook` and `custom` need a deployed action bound to their trigger before they can be chosen. */
+  const actionProviderProblem = async (tenant: Tenant, provider: string) => {
+    const trigger = TRIGGER_OF_PROVIDER[provider as ActionProviderId];
+    if (!trigger || (await actions.boundAction(tenant, trigger))) return undefined;
+    return `No deployed action is bound to the ${trigger} trigger: create an action supporting it, deploy it and bind it (/api/v2/actions) before choosing the ${provider} provider.`;
+  };
+  const providerConfigs = createProviderConfigs(deps, { events, registry, cache, providerProblem: actionProviderProblem });
   const deliveries = createDeliveries(deps, { providerConfigs });
-  const guardian = createGuardian(deps, { events, cache, channelsProblem: providerConfigs.channelsProblem });
+  const guardian = createGuardian(deps, { events, cache, channelsProblem: providerConfigs.channelsProblem, providerProblem: actionProviderProblem });
   const userTokens = createUserTokens(deps, { tokens, clients });
   const authenticators = createAuthenticators(deps, { events });
-  const phoneDelivery = createPhoneDelivery(deps, { events, registry, providerConfigs, deliveries });
+  const baseUrls = deps.config.providerBaseUrls ?? {};
+  const phoneActions = createPhoneActions(deps, {
+    catalogue: actions,
+    sandbox: actionSandbox,
+    cache: actionCache,
+    users,
+    clients,
+    limits: DEFAULT_SANDBOX_LIMITS,
+    allowPrivateNetwork: deps.config.actions?.allowPrivateNetwork ?? false,
+    vendorBaseUrls: {
+      twilio: baseUrls.GUARDLINE_TWILIO_BASE_URL ?? 'https://api.twilio.com',
+      twilioVerify: baseUrls.GUARDLINE_TWILIO_VERIFY_BASE_URL ?? 'https://verify.twilio.com',
+      sns: baseUrls.GUARDLINE_SNS_BASE_URL ?? SNS_DEFAULT_BASE_URL,
+    },
+  });
+  const actionRetries = createActionRetries(deps, { phoneActions, tenants, deliveries, events });
+  const phoneDelivery = createPhoneDelivery(deps, { events, registry, providerConfigs, deliveries, phoneActions, actionRetries });
   const bruteForce = createBruteForce(deps, { events, cache });
   // The phone factor without a transport (for the login pages), and Auth0's MFA API on it.
   const phoneMfa = createPhoneMfa(deps, { guardian, authenticators, phoneDelivery, events });
@@ -87,6 +122,15 @@ export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }
     loginState: createLoginStateSealer(deps),
     loginMfa: createLoginMfa(deps, { phoneMfa, guardian, loginSettings, rememberedBrowsers }),
     authorization: createAuthorization(deps, { users, clients, clientGrants, tokens, userTokens, events, secondFactor: mfaApi.secondFactor, bruteForce }),
+    actions,
+    phoneActions,
+    actionRetries,
+    /** Stops background work and frees the sandbox's isolates (shutdown, tests). Storage is the caller's to close. */
+    async close(): Promise<void> {
+      await actionRetries.stop();
+      if (!deps.actionSandbox) await actionSandbox.close();
+      if (!deps.actionCache) await actionCache.close();
+    },
   };
 }
 

@@ -18,6 +18,10 @@ import type { GuardianSettings } from './guardian.js';
 import { recordOutage, unavailableDescription } from './outage.js';
 import type { ProviderConfigs } from './provider-configs.js';
 import type { Tenant } from './tenants.js';
+import type { ProviderMessage } from '../delivery/kit.js';
+import type { ActionRetries } from './phone-actions/retries.js';
+import type { ActionRun, PhoneActions } from './phone-actions/run.js';
+import { CUSTOM_PHONE_PROVIDER, PHONE_MESSAGE_HOOK_PROVIDER } from '../delivery/providers/action-providers.js';
 
 /**
  * The one path every phone message takes: the user's send bucket, test numbers, the tenant's template in the
@@ -88,11 +92,16 @@ export type TestSendResult =
   | { ok: true; provider: string; messageId: string; deliveryId: string }
   | { ok: false; kind: 'transient' | 'permanent' | 'misconfigured' | 'skipped'; errorCode: string; message: string; deliveryId: string | undefined };
 
-const PHONE_MESSAGE_HOOK_UNAVAILABLE = 'Delivery through a phone message Action is not available in this Guardline version: select the built-in provider (auth0) or configure providers.';
-
 export function createPhoneDelivery(
   deps: ServiceDeps,
-  { events, registry, providerConfigs, deliveries }: { events: EventLog; registry: ProviderRegistry; providerConfigs: ProviderConfigs; deliveries: Deliveries },
+  {
+    events,
+    registry,
+    providerConfigs,
+    deliveries,
+    phoneActions,
+    actionRetries,
+  }: { events: EventLog; registry: ProviderRegistry; providerConfigs: ProviderConfigs; deliveries: Deliveries; phoneActions: PhoneActions; actionRetries: ActionRetries },
 ) {
   const { limiter, clock, store } = deps;
   const devInbox = createDevInboxWriter(deps);
@@ -120,9 +129,25 @@ export function createPhoneDelivery(
     return undefined;
   }
 
-  /** The providers to try for `channel` to `to`, in order: the built-in one, or the tenant's enabled configurations for that country. */
-  async function hopsFor(tenant: Tenant, settings: GuardianSettings, channel: MessageChannel, to: string): Promise<ChainHop[] | undefined> {
-    if (settings.provider === 'phone-message-hook') return undefined;
+  const isActionHop = (hop: ChainHop) => hop.definition.id === PHONE_MESSAGE_HOOK_PROVIDER.id || hop.definition.id === CUSTOM_PHONE_PROVIDER.id;
+
+  /**
+   * An action provider's hop runs the tenant's bound, deployed action (phone-actions/run.ts); unbound, its
+   * definition answers Auth0's "no deployed action" error. Each tenant's actions have their own concurrency slots.
+   */
+  async function actionHop(tenant: Tenant, hop: ChainHop): Promise<ChainHop> {
+    const trigger = hop.definition.id === PHONE_MESSAGE_HOOK_PROVIDER.id ? 'send-phone-message' : 'custom-phone-provider';
+    const binding = await phoneActions.bound(tenant, trigger);
+    if (!binding) return hop;
+    const retry = async (run: ActionRun, message: ProviderMessage) => {
+      if (hop.providerConfigId && run.retry) await actionRetries.schedule(tenant.id, hop.providerConfigId, run.executionId, message, run.retry.reason);
+    };
+    return { ...hop, definition: phoneActions.boundDefinition(hop.definition, tenant, binding, retry), slotKey: `action:${tenant.id}` };
+  }
+
+  /** The providers to try for `channel` to `to`, in order: the built-in one, the send-phone-message action, or the tenant's enabled configurations for that country. */
+  async function hopsFor(tenant: Tenant, settings: GuardianSettings, channel: MessageChannel, to: string): Promise<ChainHop[]> {
+    if (settings.provider === 'phone-message-hook') return [await actionHop(tenant, { definition: PHONE_MESSAGE_HOOK_PROVIDER, config: {}, providerConfigId: undefined })];
     if (settings.provider === BUILTIN_PROVIDER_ID) {
       const builtin = registry.get(BUILTIN_PROVIDER_ID);
       return builtin ? [{ definition: builtin, config: {}, providerConfigId: undefined }] : [];
@@ -130,9 +155,10 @@ export function createPhoneDelivery(
     const parsed = parsePhoneNumber(to);
     const country = parsed.ok ? parsed.country : undefined;
     const configs = await providerConfigs.chain(tenant);
-    return configs
+    const hops = configs
       .filter((c) => c.channels.includes(channel) && (c.countries === null || (country !== undefined && c.countries.includes(country))))
-      .map((c) => ({ definition: c.definition, config: c.config, providerConfigId: c.id }));
+      .map((c): ChainHop => ({ definition: c.definition, config: c.config, providerConfigId: c.id }));
+    return Promise.all(hops.map((hop) => (hop.definition.id === CUSTOM_PHONE_PROVIDER.id ? actionHop(tenant, hop) : hop)));
   }
 
   async function render(message: CodeMessage, channel: MessageChannel): Promise<string> {
@@ -160,6 +186,7 @@ export function createPhoneDelivery(
         code: message.code,
         text,
         locale: message.locale,
+        renderAs: (other) => (other === channel ? Promise.resolve(text) : render(message, other)),
       },
       chainDeps(tenant),
     );
@@ -168,7 +195,19 @@ export function createPhoneDelivery(
     const authenticator = { id: message.authenticatorId, type: channel, phone_number: maskPhoneNumber(to) };
     const entries: LogEntryInput[] = attempts.map((a, index) => {
       const row = rows[index]!;
-      const common = { authenticator, purpose: message.purpose, provider: a.hop.definition.id, provider_config_id: a.hop.providerConfigId ?? null, delivery_id: row.id, send_id: sendId, attempt: row.attempt, ...extraDetails };
+      const execution = a.outcome.kind === 'delivered-to-provider' ? (isActionHop(a.hop) ? a.outcome.messageId : undefined) : a.outcome.error.actionExecutionId;
+      const common = {
+        authenticator,
+        purpose: message.purpose,
+        provider: a.hop.definition.id,
+        provider_config_id: a.hop.providerConfigId ?? null,
+        delivery_id: row.id,
+        send_id: sendId,
+        attempt: row.attempt,
+        // Auth0's shape: the executions of the actions that handled the message.
+        ...(execution ? { actions: { executions: [execution] } } : {}),
+        ...extraDetails,
+      };
       if (a.outcome.kind === 'delivered-to-provider') {
         return { type: channel === 'sms' ? 'gd_send_sms' : 'gd_send_voice', ...who, details: { ...common, message_id: a.outcome.messageId } };
       }
@@ -200,7 +239,8 @@ export function createPhoneDelivery(
       if (!config.channels.includes(channel)) return { ok: false, kind: 'misconfigured', errorCode: 'channel_not_supported', message: `This provider configuration does not carry ${channel === 'sms' ? 'SMS' : 'voice calls'}.`, deliveryId: undefined };
       const locale = tenant.defaultLocale;
       const text = TEST_MESSAGE[locale](tenant.friendlyName);
-      const hop: ChainHop = { definition: config.definition, config: config.config, providerConfigId: config.id };
+      const configured: ChainHop = { definition: config.definition, config: config.config, providerConfigId: config.id };
+      const hop = config.definition.id === CUSTOM_PHONE_PROVIDER.id ? await actionHop(tenant, configured) : configured;
       const attempts = await runChain(
         [hop],
         { tenant: { id: tenant.id, friendlyName: tenant.friendlyName }, user: { id: '', name: '' }, client: undefined, request: { ip: context.ip, language: locale, userAgent: context.userAgent, hostname: context.hostname }, purpose: 'verification', channel, to, code: '', text, locale },
@@ -277,7 +317,6 @@ export function createPhoneDelivery(
       }
 
       const hops = await hopsFor(tenant, settings, channel, to);
-      if (hops === undefined) return refuse('provider_not_available', settings.provider, PHONE_MESSAGE_HOOK_UNAVAILABLE);
       if (hops.length === 0) {
         return channel === 'voice'
           ? refuse('voice_not_supported', settings.provider, 'None of the configured phone providers of this tenant can place voice calls to this number.')

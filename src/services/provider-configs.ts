@@ -3,7 +3,7 @@ import type { ProviderDefinition } from '../delivery/kit.js';
 import { BUILTIN_PROVIDER_ID, configProblem, type ProviderRegistry } from '../delivery/registry.js';
 import { newId } from '../domain/ids.js';
 import type { MessageChannel } from '../domain/message-templates.js';
-import { NotFoundError, ValidationError } from '../errors/errors.js';
+import { NotFoundError, PreconditionError, ValidationError } from '../errors/errors.js';
 import type { ProviderConfigRow } from '../store/repositories/provider-configs.js';
 import type { RequestContext, ServiceDeps } from './context.js';
 import type { ConfigCache } from './config-cache.js';
@@ -72,7 +72,18 @@ const TWILIO_FIELDS = ['sid', 'from', 'messaging_service_sid', 'auth_token'] as 
 
 export function createProviderConfigs(
   { store, clock, random, secretBox }: ServiceDeps,
-  { events, registry, cache }: { events: EventLog; registry: ProviderRegistry; cache: ConfigCache },
+  {
+    events,
+    registry,
+    cache,
+    providerProblem,
+  }: {
+    events: EventLog;
+    registry: ProviderRegistry;
+    cache: ConfigCache;
+    /** Why a configuration of `providerId` cannot be added yet (`custom` without a deployed, bound action), if it cannot. */
+    providerProblem?: (tenant: Tenant, providerId: string) => Promise<string | undefined>;
+  },
 ) {
   const nowIso = () => clock.now().toISOString();
   const secretNames = (definition: ProviderDefinition | undefined, provider: string) =>
@@ -226,6 +237,8 @@ export function createProviderConfigs(
 
     async create(tenant: Tenant, input: ProviderConfigInput, context: RequestContext): Promise<ProviderConfigView> {
       const definition = definitionOf(input.provider);
+      const problem = providerProblem && (await providerProblem(tenant, definition.id));
+      if (problem) throw new PreconditionError('no_deployed_action', problem);
       const config = keepMaskedSecrets(definition.id, input.configuration, undefined, maskedRefusal);
       const channels = checkChannels(definition, input.channels);
       validate(definition, config, (await enabledChannels(tenant)).filter((c) => channels === null || channels.includes(c)));
@@ -253,6 +266,10 @@ export function createProviderConfigs(
     async update(tenant: Tenant, id: string, patch: ProviderConfigPatch, context: RequestContext): Promise<ProviderConfigView> {
       const row = await findRow(tenant, id);
       const definition = definitionOf(row.provider);
+      if (patch.enabled === true && row.enabled === 0) {
+        const problem = providerProblem && (await providerProblem(tenant, definition.id));
+        if (problem) throw new PreconditionError('no_deployed_action', problem);
+      }
       const stored = open(row);
       const config = patch.configuration === undefined ? stored : keepMaskedSecrets(definition.id, { ...stored, ...patch.configuration }, stored, maskedRefusal);
       const channels = patch.channels === undefined ? (row.channels === null ? null : (JSON.parse(row.channels) as MessageChannel[])) : checkChannels(definition, patch.channels);

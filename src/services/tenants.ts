@@ -110,6 +110,12 @@ export function createTenants({ store, clock, random, config }: ServiceDeps, sig
       return toTenant(row);
     },
 
+    /** By id (background work that has no request to resolve the tenant from: action retries). */
+    async findById(id: string): Promise<Tenant | undefined> {
+      const row = await store.tenants.findById(id);
+      return row ? toTenant(row) : undefined;
+    },
+
     async findByName(name: string): Promise<Tenant | undefined> {
       const found = await store.tenants.findByNameWithDomains(name);
       return found ? toTenant(found.row, found.domains) : undefined;

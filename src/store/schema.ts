@@ -408,6 +408,31 @@ export interface BrandingTable {
   updated_at: string;
 }
 
+/** `api.cache` of actions, per tenant and trigger (the database back end; Redis keeps its own). */
+export interface ActionCacheTable {
+  tenant_id: string;
+  trigger_id: string;
+  key: string;
+  value: string;
+  expires_at: string;
+}
+
+/** A custom-phone-provider notification an action asked to retry (migration 0010). */
+export interface ActionRetriesTable {
+  /** `art_<sortable>` */
+  id: string;
+  tenant_id: string;
+  trigger_id: string;
+  delivery_id: string | null;
+  /** sealed JSON of the provider message */
+  message: string;
+  attempts: number;
+  next_attempt_at: string;
+  lease_until: string | null;
+  last_reason: string | null;
+  created_at: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   tenant_domains: TenantDomainsTable;
@@ -436,4 +461,6 @@ export interface Database {
   login_settings: LoginSettingsTable;
   login_completions: LoginCompletionsTable;
   branding: BrandingTable;
+  action_cache: ActionCacheTable;
+  action_retries: ActionRetriesTable;
 }

@@ -24,6 +24,7 @@ import { rememberedBrowserRepository } from './repositories/remembered-browsers.
 import { loginCompletionRepository } from './repositories/login-completions.js';
 import { loginSettingsRepository } from './repositories/login-settings.js';
 import { brandingRepository } from './repositories/branding.js';
+import { actionCacheRepository, actionRetryRepository } from './repositories/action-runtime.js';
 
 function repositories(db: Kysely<Database>) {
   return {
@@ -50,6 +51,8 @@ function repositories(db: Kysely<Database>) {
     loginCompletions: loginCompletionRepository(db),
     loginSettings: loginSettingsRepository(db),
     branding: brandingRepository(db),
+    actionCache: actionCacheRepository(db),
+    actionRetries: actionRetryRepository(db),
   };
 }
 

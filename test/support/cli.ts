@@ -3,7 +3,8 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const ENTRY = ['--import', 'tsx', path.join(ROOT, 'src/cli/run.ts')];
+// isolated-vm on Node 20 needs the flag (stack.md): the CLI runs tenant actions.
+const ENTRY = ['--no-node-snapshot', '--import', 'tsx', path.join(ROOT, 'src/cli/run.ts')];
 
 /** Environment for a child Guardline: nothing inherited that could point it at a real installation. */
 export function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const ENTRY = ['--import', 'tsx', path.join(ROOT, 'src/cli/run.ts')];
+// isolated-vm on Node 20 needs the flag (stack.md): the CLI runs tenant actions.
+const ENTRY = ['--no-node-snapshot', '--import', 'tsx', path.join(ROOT, 'src/cli/run.ts')];
 
 export interface Demo {
   child: ChildProcess;

@@ -12,7 +12,7 @@ import { migrateToLatest, openDatabase, type DatabaseHandle, type Dialect } from
 import { createStore } from '../../src/store/store.js';
 import type { StatementObserver } from '../../src/store/unavailable.js';
 import { TEST_POSTGRES_URL, TEST_REDIS_URL } from './services.js';
-import { DELIVERY_DEFAULTS, type BuiltinSmsUpstream, type DeliveryConfig } from '../../src/config/load.js';
+import { ACTIONS_DEFAULTS, DELIVERY_DEFAULTS, type ActionsConfig, type BuiltinSmsUpstream, type DeliveryConfig } from '../../src/config/load.js';
 import type { ProviderDefinition } from '../../src/delivery/kit.js';
 import { createMemoryLimiter, createRedisLimiter, createSqlLimiter, type RateLimiter } from '../../src/limits/index.js';
 
@@ -62,6 +62,8 @@ export interface TestContextOptions {
   providerBaseUrls?: Record<string, string>;
   /** The delivery time budget and per-provider concurrency (default: the configuration's defaults). */
   delivery?: Partial<DeliveryConfig>;
+  /** Actions: e.g. `{ allowPrivateNetwork: true }` so an action may call a fake on loopback. */
+  actions?: Partial<ActionsConfig>;
 }
 
 /** A migrated database of its own: SQLite in memory, or a fresh PostgreSQL schema that `drop` removes again. */
@@ -109,6 +111,7 @@ export async function createTestContext(dialect: Dialect, options: TestContextOp
       builtinSmsUpstream: options.builtinSmsUpstream,
       providerBaseUrls: options.providerBaseUrls ?? {},
       delivery: { ...DELIVERY_DEFAULTS, ...options.delivery },
+      actions: { ...ACTIONS_DEFAULTS, ...options.actions },
     },
     ...(options.providers ? { extraProviders: options.providers } : {}),
   });
@@ -126,6 +129,7 @@ export async function createTestContext(dialect: Dialect, options: TestContextOp
     limiter,
     async close() {
       await app.close();
+      await services.close();
       await limiter.close();
       await drop();
     },

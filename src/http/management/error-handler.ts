@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ConflictError, ManagementError, NotFoundError, ValidationError } from '../../errors/errors.js';
+import { ConflictError, ManagementError, NotFoundError, PreconditionError, ValidationError } from '../../errors/errors.js';
 import type { ManagementErrorCode } from '../../errors/catalogue.js';
 import { asUnavailable, logUnavailable, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } from '../unavailable.js';
 import { describeValidationError } from '../validation.js';
@@ -43,6 +43,7 @@ export function toManagementError(err: unknown): ManagementError | undefined {
   if (err instanceof NotFoundError) return new ManagementError(NOT_FOUND_CODES[err.entity], err.message);
   if (err instanceof ConflictError) return new ManagementError(CONFLICT_CODES[err.entity], err.message);
   if (asUnavailable(err)) return new ManagementError('service_unavailable', UNAVAILABLE_MESSAGE);
+  if (err instanceof PreconditionError) return new ManagementError('custom_email_provider_deployed_action_not_found', err.message);
   if (err instanceof ValidationError) {
     const code = err.message.startsWith('PasswordStrengthError') ? 'password_strength_error' : 'invalid_body';
     return new ManagementError(code, err.message);

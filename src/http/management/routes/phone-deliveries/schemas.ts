@@ -7,7 +7,7 @@ const literals = <T extends string>(values: readonly T[]) => Type.Union(values.m
 const HistoryEntry = Type.Object({
   status: literals(STATUSES),
   at: Type.String(),
-  source: literals(['send', 'receipt'] as const),
+  source: literals(['send', 'receipt', 'retry'] as const),
   error: Type.Optional(Type.Object({ errorCode: Type.String(), message: Type.String() })),
 });
 
