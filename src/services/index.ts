@@ -57,7 +57,7 @@ export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }
     deps.config.providerBaseUrls,
   );
   // Tenant code (issue 11): the Actions API, the sandbox that runs it, and the phone providers that are actions.
-  const actions = createActions(deps, { events, cache });
+  const actions = createActions(deps, { cache });
   const actionSandbox = deps.actionSandbox ?? createActionSandbox({ vettedModules: VETTED_MODULE_SOURCES, hostHelpers: vettedModuleHelpers() });
   const actionCache = deps.actionCache ?? createSqlActionCache(deps.store);
   /** `phone-message-hook` and `custom` need a deployed action bound to their trigger before they can be chosen. */

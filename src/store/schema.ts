@@ -408,6 +408,77 @@ export interface BrandingTable {
   updated_at: string;
 }
 
+/** An Auth0 Action (migration 0009). JSON columns: `supported_triggers` `[{id, version}]`, `dependencies` `[{name, version}]`. */
+export interface ActionsTable {
+  /** a UUID, as Auth0's */
+  id: string;
+  tenant_id: string;
+  name: string;
+  supported_triggers: string;
+  code: string;
+  dependencies: string;
+  runtime: string;
+  /** sealed JSON `[{name, value, updated_at}]` */
+  secrets: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A deployed snapshot of an action; never changes except `deployed`. */
+export interface ActionVersionsTable {
+  id: string;
+  tenant_id: string;
+  action_id: string;
+  number: number;
+  code: string;
+  dependencies: string;
+  runtime: string;
+  secrets: string;
+  supported_triggers: string;
+  deployed: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ActionBindingsTable {
+  id: string;
+  tenant_id: string;
+  trigger_id: string;
+  action_id: string;
+  display_name: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ActionSettingsTable {
+  tenant_id: string;
+  /** JSON array of host names, or null for any public host */
+  fetch_allowed_hosts: string | null;
+  updated_at: string;
+}
+
+export interface ActionExecutionsTable {
+  id: string;
+  tenant_id: string;
+  trigger_id: string;
+  action_id: string;
+  action_name: string;
+  version_id: string;
+  /** final (succeeded) | failed */
+  status: string;
+  /** JSON {kind, message} */
+  error: string | null;
+  /** JSON string[] */
+  logs: string;
+  logs_truncated: number;
+  /** JSON FetchRecord[] */
+  fetches: string;
+  /** JSON {action, reason} */
+  notification: string | null;
+  started_at: string;
+  ended_at: string;
+}
+
 /** `api.cache` of actions, per tenant and trigger (the database back end; Redis keeps its own). */
 export interface ActionCacheTable {
   tenant_id: string;
@@ -461,6 +532,11 @@ export interface Database {
   login_settings: LoginSettingsTable;
   login_completions: LoginCompletionsTable;
   branding: BrandingTable;
+  actions: ActionsTable;
+  action_versions: ActionVersionsTable;
+  action_bindings: ActionBindingsTable;
+  action_settings: ActionSettingsTable;
+  action_executions: ActionExecutionsTable;
   action_cache: ActionCacheTable;
   action_retries: ActionRetriesTable;
 }

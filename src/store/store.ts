@@ -25,6 +25,7 @@ import { loginCompletionRepository } from './repositories/login-completions.js';
 import { loginSettingsRepository } from './repositories/login-settings.js';
 import { brandingRepository } from './repositories/branding.js';
 import { actionCacheRepository, actionRetryRepository } from './repositories/action-runtime.js';
+import { actionRepository } from './repositories/actions.js';
 
 function repositories(db: Kysely<Database>) {
   return {
@@ -51,6 +52,7 @@ function repositories(db: Kysely<Database>) {
     loginCompletions: loginCompletionRepository(db),
     loginSettings: loginSettingsRepository(db),
     branding: brandingRepository(db),
+    actions: actionRepository(db),
     actionCache: actionCacheRepository(db),
     actionRetries: actionRetryRepository(db),
   };

@@ -17,6 +17,9 @@ const NOT_FOUND_CODES: Record<NotFoundError['entity'], ManagementErrorCode> = {
   phone_provider: 'inexistent_phone_provider',
   phone_delivery: 'inexistent_phone_delivery',
   phone_template: 'inexistent_phone_template',
+  action: 'inexistent_action',
+  action_version: 'inexistent_action_version',
+  action_execution: 'inexistent_action_execution',
 };
 
 const CONFLICT_CODES: Record<ConflictError['entity'], ManagementErrorCode> = {
@@ -27,6 +30,8 @@ const CONFLICT_CODES: Record<ConflictError['entity'], ManagementErrorCode> = {
   authentication_method: 'authentication_method_exists',
   authentication_method_limit: 'too_many_entities',
   phone_template: 'phone_template_exists',
+  action: 'action_exists',
+  action_bound: 'action_bound',
 };
 
 /** The message prefix and errorCode of a validation error, by the part of the request that failed. */

@@ -7,6 +7,7 @@ import * as m0005 from './0005_delivery.js';
 import * as m0006 from './0006_sdk_sessions.js';
 import * as m0007 from './0007_branding.js';
 import * as m0008 from './0008_universal_login.js';
+import * as m0009 from './0009_actions.js';
 import * as m0010 from './0010_action_delivery.js';
 
 /**
@@ -22,6 +23,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006_sdk_sessions': m0006,
   '0007_branding': m0007,
   '0008_universal_login': m0008,
+  '0009_actions': m0009,
   '0010_action_delivery': m0010,
 };
 

@@ -1,5 +1,20 @@
 import type { Services } from '../../../services/index.js';
 import type { App } from '../../types.js';
+import createAction from './actions/create.js';
+import listActions from './actions/list.js';
+import getAction from './actions/get.js';
+import updateAction from './actions/update.js';
+import deleteAction from './actions/delete.js';
+import deployAction from './actions/deploy.js';
+import listActionVersions from './actions/list-versions.js';
+import getActionVersion from './actions/get-version.js';
+import deployActionVersion from './actions/deploy-version.js';
+import listActionTriggers from './actions/list-triggers.js';
+import listActionBindings from './actions/list-bindings.js';
+import updateActionBindings from './actions/update-bindings.js';
+import getActionExecution from './actions/get-execution.js';
+import getActionSettings from './actions/get-settings.js';
+import updateActionSettings from './actions/update-settings.js';
 import createAuthenticationMethod from './authentication-methods/create.js';
 import deleteAllAuthenticationMethods from './authentication-methods/delete-all.js';
 import deleteAuthenticationMethod from './authentication-methods/delete.js';
@@ -175,6 +190,21 @@ export const MANAGEMENT_ROUTES: ManagementRoute[] = [
   createPhoneProvider,
   getPhoneProvider,
   updatePhoneProvider,
+  createAction,
+  listActions,
+  getAction,
+  updateAction,
+  deleteAction,
+  deployAction,
+  listActionVersions,
+  getActionVersion,
+  deployActionVersion,
+  listActionTriggers,
+  listActionBindings,
+  updateActionBindings,
+  getActionExecution,
+  getActionSettings,
+  updateActionSettings,
   deletePhoneProvider,
   tryPhoneProvider,
   // Unified Phone templates (the guardian templates, another shape)
