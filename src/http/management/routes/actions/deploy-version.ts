@@ -8,7 +8,7 @@ import { ActionVersion, VersionParams } from './schemas.js';
 export default function deployActionVersionRoute(app: App, services: Services) {
   app.post('/actions/actions/:actionId/versions/:id/deploy', {
     config: { scopes: ['create:actions'], operation: 'Roll back to an action version' },
-    schema: { summary: 'Roll back to an action version', params: VersionParams, body: Type.Optional(StrictObject({})), response: { 200: ActionVersion, '4xx': ManagementErrorBody } },
+    schema: { summary: 'Roll back to an action version', params: VersionParams, response: { 200: ActionVersion, '4xx': ManagementErrorBody } },
     handler: async (request) => services.actions.catalogue.rollback(request.tenant, request.params.actionId, request.params.id),
   });
 }

@@ -8,7 +8,7 @@ import { ActionIdParams, ActionVersion } from './schemas.js';
 export default function deployActionRoute(app: App, services: Services) {
   app.post('/actions/actions/:id/deploy', {
     config: { scopes: ['create:actions'], operation: 'Deploy an action' },
-    schema: { summary: 'Deploy an action', params: ActionIdParams, body: Type.Optional(StrictObject({})), response: { 200: ActionVersion, '4xx': ManagementErrorBody } },
+    schema: { summary: 'Deploy an action', params: ActionIdParams, response: { 200: ActionVersion, '4xx': ManagementErrorBody } },
     handler: async (request) => services.actions.catalogue.deploy(request.tenant, request.params.id),
   });
 }
