@@ -174,7 +174,8 @@ export function createActionSandbox(options: SandboxOptions): ActionSandbox & { 
       );
       await global.set(
         '_gl_sleep',
-        new ivm.Reference((ms: unknown) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(Number(ms) || 0, Math.max(0, deadline - performance.now()))))),
+        // A timer due after the wall limit fires only after the watchdog has ended the run (it never shortens a wait).
+        new ivm.Reference((ms: unknown) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(Math.max(0, Number(ms) || 0), Math.max(0, deadline - performance.now()) + 1_000)))),
       );
       await global.set(
         '_gl_helper',
