@@ -309,29 +309,51 @@ interface ChainRow extends Stats {
   extraP50: number;
 }
 
+/** Services on a fresh in-memory SQLite database, as the delivery scenarios use them; `close` frees it all. */
+async function benchServices(clock: ManualClock, config: { providerBaseUrls: Record<string, string>; budgetMs?: number; allowPrivateNetwork?: boolean }, extraProviders?: ProviderDefinition[]) {
+  const handle = await openDatabase({ dialect: 'sqlite', file: ':memory:' });
+  await migrateToLatest(handle);
+  const limiter = createSqlLimiter({ db: handle.db, dialect: handle.dialect, clock });
+  const publicUrl = new URL('http://guardline.test');
+  const services: Services = buildServices({
+    store: createStore(handle.db, handle.dialect),
+    clock,
+    random: cryptoRandom,
+    secretBox: new SecretBox(randomBytes(32)),
+    limiter,
+    config: {
+      publicUrl,
+      baseDomain: publicUrl.hostname,
+      defaultTenant: 'default',
+      builtinSmsUpstream: undefined,
+      providerBaseUrls: config.providerBaseUrls,
+      delivery: { ...DELIVERY_DEFAULTS, ...(config.budgetMs ? { budgetMs: config.budgetMs } : {}) },
+      actions: { allowPrivateNetwork: config.allowPrivateNetwork ?? false },
+    },
+    ...(extraProviders ? { extraProviders } : {}),
+  });
+  await bootstrap(services, { defaultTenant: 'default' });
+  return {
+    services,
+    handle,
+    async close() {
+      await services.close();
+      await limiter.close();
+      await handle.destroy();
+    },
+  };
+}
+
 async function chainRows(): Promise<{ rows: ChainRow[]; budgetMs: number; firstHopShareMs: number }> {
   const [ok, failing, hanging, b] = await Promise.all([startFakeSmsApi(), startFakeSmsApi(), startFakeSmsApi(), startFakeSmsApi()]);
   failing.next({ kind: 'fail', status: 503, code: 'internal' });
   hanging.next({ kind: 'hang' });
   const clock = new ManualClock(new Date());
-  let handle: DatabaseHandle | undefined;
-  let limiter: ReturnType<typeof createSqlLimiter> | undefined;
+  let bench: Awaited<ReturnType<typeof benchServices>> | undefined;
   try {
-    handle = await openDatabase({ dialect: 'sqlite', file: ':memory:' });
-    await migrateToLatest(handle);
-    limiter = createSqlLimiter({ db: handle.db, dialect: handle.dialect, clock });
-    const publicUrl = new URL('http://guardline.test');
-    const services: Services = buildServices({
-      store: createStore(handle.db, handle.dialect),
+    bench = await benchServices(
       clock,
-      random: cryptoRandom,
-      secretBox: new SecretBox(randomBytes(32)),
-      limiter,
-      config: {
-        publicUrl,
-        baseDomain: publicUrl.hostname,
-        defaultTenant: 'default',
-        builtinSmsUpstream: undefined,
+      {
         providerBaseUrls: {
           [A_OK.baseUrlSetting]: ok.url,
           [A_503.baseUrlSetting]: failing.url,
@@ -339,11 +361,11 @@ async function chainRows(): Promise<{ rows: ChainRow[]; budgetMs: number; firstH
           [A_REFUSED.baseUrlSetting]: await refusedUrl(),
           [B.baseUrlSetting]: b.url,
         },
-        delivery: { ...DELIVERY_DEFAULTS, budgetMs: BUDGET_MS },
+        budgetMs: BUDGET_MS,
       },
-      extraProviders: [A_OK, A_503, A_HANG, A_REFUSED, B],
-    });
-    await bootstrap(services, { defaultTenant: 'default' });
+      [A_OK, A_503, A_HANG, A_REFUSED, B],
+    );
+    const { services, handle } = bench;
 
     const scenarios: ChainScenario[] = [
       { name: 'A delivers', first: A_OK, deliveredBy: A_OK.id, sends: CHAIN_SENDS, warmup: WARMUP },
@@ -413,9 +435,82 @@ async function chainRows(): Promise<{ rows: ChainRow[]; budgetMs: number; firstH
     return { rows: stats.map((m, index) => ({ name: scenarios[index]!.name, ...m, extraP50: m.p50 - direct.p50 })), budgetMs: BUDGET_MS, firstHopShareMs: Math.floor(BUDGET_MS / 2) };
   } finally {
     hanging.releaseHung();
-    await limiter?.close();
-    await handle?.destroy();
+    await bench?.close();
     await Promise.all([ok.close(), failing.close(), hanging.close(), b.close()]);
+  }
+}
+
+
+// ---------------------------------------------------------------------------------------------------------------
+// 3. A send through a warm send-phone-message Action against the same send through the Twilio provider: both through
+//    phoneDelivery.sendCode, both reaching the same strict Twilio fake. The action uses the bundled `twilio` module,
+//    so the difference is the sandbox: a fresh context, the event copied in, the bridged fetch, the execution record.
+
+const ACTION_SENDS = positive('BENCH_DELIVERY_ACTION_SENDS', 200);
+
+async function actionRows(): Promise<{ rows: Array<Stats & { name: string; extraP50: number; extraP99: number }> }> {
+  const fake = await startFakeTwilio();
+  let bench: Awaited<ReturnType<typeof benchServices>> | undefined;
+  try {
+    bench = await benchServices(new ManualClock(new Date()), { providerBaseUrls: { GUARDLINE_TWILIO_BASE_URL: fake.url }, allowPrivateNetwork: true });
+    const ready = bench.services;
+    const viaProvider = await ready.tenants.create({ name: 'bench-twilio' });
+    const viaAction = await ready.tenants.create({ name: 'bench-action' });
+    for (const tenant of [viaProvider, viaAction]) {
+      await ready.guardian.setFactor(tenant, 'sms', true, {});
+      await ready.guardian.setMessageTypes(tenant, ['sms'], {});
+    }
+    await ready.providerConfigs.create(viaProvider, { provider: 'twilio', configuration: { sid: FAKE_ACCOUNT_SID, auth_token: FAKE_AUTH_TOKEN, from: FAKE_FROM } }, {});
+    await ready.guardian.setProvider(viaProvider, 'twilio', {});
+    const action = await ready.actions.catalogue.create(viaAction, {
+      name: 'bench-twilio-action',
+      supported_triggers: [{ id: 'send-phone-message', version: 'v2' }],
+      dependencies: [{ name: 'twilio', version: '5.0.0' }],
+      secrets: [{ name: 'SID', value: FAKE_ACCOUNT_SID }, { name: 'TOKEN', value: FAKE_AUTH_TOKEN }, { name: 'FROM', value: FAKE_FROM }],
+      code: `const twilio = require('twilio');
+exports.onExecuteSendPhoneMessage = async (event, api) => {
+  const client = twilio(event.secrets.SID, event.secrets.TOKEN);
+  await client.messages.create({ to: event.message_options.recipient, from: event.secrets.FROM, body: event.message_options.text });
+};`,
+    });
+    await ready.actions.catalogue.deploy(viaAction, action.id);
+    await ready.actions.bindings.replace(viaAction, 'send-phone-message', [{ ref: { type: 'action_id', value: action.id } }]);
+    await ready.guardian.setProvider(viaAction, 'phone-message-hook', {});
+
+    let user = 0;
+    const sendCase = (tenant: Tenant, provider: string): Measured => ({
+      count: ACTION_SENDS,
+      warmup: WARMUP,
+      async op(i) {
+        user++;
+        const fresh = (await ready.tenants.findByName(tenant.name))!;
+        const report = await ready.phoneDelivery.sendCode({
+          tenant: fresh,
+          settings: await ready.guardian.settings(fresh),
+          user: { id: `auth0|bench-${user}`, name: `bench-${user}@example.com` },
+          client: undefined,
+          to: '+14155552671',
+          channel: 'sms',
+          purpose: 'verification',
+          code: '482913',
+          locale: 'en',
+          authenticatorId: `sms|dev_bench${user}`,
+          context: { ip: '203.0.113.7', userAgent: 'bench' },
+        });
+        check(report?.provider === provider, `${provider}: send ${i} went through ${report?.provider ?? 'nothing'}`);
+      },
+    });
+    const [direct, warmAction] = await measureInterleaved([sendCase(viaProvider, 'twilio'), sendCase(viaAction, 'phone-message-hook')]);
+    check(fake.messages.length === 2 * (ACTION_SENDS + WARMUP), `the Twilio fake took ${fake.messages.length} messages, expected ${2 * (ACTION_SENDS + WARMUP)}`);
+    return {
+      rows: [
+        { name: 'Twilio provider', ...direct!, extraP50: 0, extraP99: 0 },
+        { name: 'send-phone-message Action (warm) → Twilio', ...warmAction!, extraP50: warmAction!.p50 - direct!.p50, extraP99: warmAction!.p99 - direct!.p99 },
+      ],
+    };
+  } finally {
+    await bench?.close();
+    await fake.close();
   }
 }
 
@@ -434,6 +529,7 @@ async function main() {
   console.error(`delivery bench: ${SENDS} sends per provider, ${CHAIN_SENDS} per chain scenario (${HANG_SENDS} when A hangs), budget ${BUDGET_MS} ms`);
   const { floor, rows: providers } = await providerRows();
   const chain = await chainRows();
+  const actions = await actionRows();
 
   console.log(`\nPer provider: ${SENDS} sequential sends through create(config, runtime).send() against its loopback fake`);
   console.log(
@@ -453,6 +549,14 @@ async function main() {
     ),
   );
 
+  console.log(`\nA send through a warm Action against the Twilio provider (phoneDelivery.sendCode, SQLite in memory, ${ACTION_SENDS} sends each)`);
+  console.log(
+    table(
+      ['path', 'sends', 'p50 ms', 'p99 ms', 'CPU µs/send', 'added p50 ms', 'added p99 ms', 'p50 × Twilio'],
+      actions.rows.map((r, i) => [r.name, String(r.sends), ms(r.p50), ms(r.p99), r.cpuMicros.toFixed(0), i === 0 ? '—' : ms(r.extraP50), i === 0 ? '—' : ms(r.extraP99), (r.p50 / actions.rows[0]!.p50).toFixed(2)]),
+    ),
+  );
+
   const results = {
     at: new Date().toISOString(),
     node: process.version,
@@ -464,6 +568,7 @@ async function main() {
     baseline: floor,
     providers,
     chain: chain.rows,
+    actions: actions.rows,
     failures,
     seconds: (performance.now() - started) / 1000,
   };

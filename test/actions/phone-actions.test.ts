@@ -3,7 +3,8 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { buildServices } from '../../src/services/index.js';
 import { ACTION_RETRY_DELAYS_MS } from '../../src/services/phone-actions/retries.js';
 import { startFakeSns, SNS_ACCESS_KEY_ID, SNS_REGION, SNS_SECRET_ACCESS_KEY } from '../support/fakes/amazon-sns.js';
-import { FAKE_ACCOUNT_SID, FAKE_AUTH_TOKEN } from '../support/fakes/twilio-api.js';
+import { readFileSync } from 'node:fs';
+import { FAKE_ACCOUNT_SID, FAKE_AUTH_TOKEN, FAKE_FROM, startFakeTwilio } from '../support/fakes/twilio-api.js';
 import { FAKE_VERIFY_SERVICE_NO_CUSTOM_CODE, FAKE_VERIFY_SERVICE_SID, startFakeTwilioVerify } from '../support/fakes/twilio-verify.js';
 import { codeIn, JP_MOBILE, oobExchange, passwordForMfaToken, mfaApi, US_MOBILE } from '../mfa/support.js';
 import { DIALECTS, useTestContext } from '../support/harness.js';
@@ -12,10 +13,15 @@ import { actionScene, deployBound } from './support.js';
 
 const verify = await startFakeTwilioVerify();
 const sns = await startFakeSns();
+const twilioApi = await startFakeTwilio();
 afterAll(async () => {
   await verify.close();
   await sns.close();
+  await twilioApi.close();
 });
+
+/** docs/actions.md's country blocklist example, as printed there. */
+const COUNTRY_BLOCKLIST = readFileSync(new URL('../../docs/actions.md', import.meta.url), 'utf8').split('### A country blocklist')[1]!.split('```js')[1]!.split('```')[0]!;
 
 /**
  * Auth0's documented send-phone-message / custom-phone-provider examples, unchanged, as tenants deploy them through
@@ -78,7 +84,7 @@ describe.each(DIALECTS)('phone actions end to end (%s)', (dialect) => {
   const clock = new ManualClock(new Date());
   const ctx = useTestContext(dialect, {
     clock,
-    providerBaseUrls: { GUARDLINE_TWILIO_VERIFY_BASE_URL: verify.url, GUARDLINE_SNS_BASE_URL: sns.url },
+    providerBaseUrls: { GUARDLINE_TWILIO_VERIFY_BASE_URL: verify.url, GUARDLINE_SNS_BASE_URL: sns.url, GUARDLINE_TWILIO_BASE_URL: twilioApi.url },
     actions: { allowPrivateNetwork: true },
   });
 
@@ -131,6 +137,29 @@ describe.each(DIALECTS)('phone actions end to end (%s)', (dialect) => {
     const message = [...sns.messages].reverse().find((m) => m.to === JP_MOBILE)!;
     expect(message.text).toMatch(/\d{6}/);
     expect((await oobExchange(ctx(), actors.clientAuth, mfaToken, associate.json().oob_code, codeIn(message.text), tenant)).statusCode).toBe(200);
+  });
+
+  it('send-phone-message: the country blocklist example of docs/actions.md refuses a blocked destination and sends the rest through Twilio', async () => {
+    const { tenant, api, actors } = await actionScene(ctx());
+    await deployBound(api, { name: 'blocklist', trigger: 'send-phone-message', code: COUNTRY_BLOCKLIST, secrets: { TWILIO_ACCOUNT_SID: FAKE_ACCOUNT_SID, TWILIO_AUTH_TOKEN: FAKE_AUTH_TOKEN, FROM: FAKE_FROM }, dependencies: [{ name: 'twilio', version: '5.0.0' }] });
+    expect((await api('PUT', '/guardian/factors/phone/selected-provider', { provider: 'phone-message-hook' })).status).toBe(200);
+    const blocked = '+79161234567';
+    const refusedToken = await passwordForMfaToken(ctx(), actors, {}, tenant);
+    const refused = await mfaApi(ctx(), 'POST', '/mfa/associate', { bearer: refusedToken, host: tenant.domain, payload: { authenticator_types: ['oob'], oob_channels: ['sms'], phone_number: blocked } });
+    expect(refused.statusCode).toBeGreaterThanOrEqual(400);
+    expect(refused.statusCode).toBeLessThan(500);
+    expect(twilioApi.messages.some((m) => m.to === blocked)).toBe(false);
+    const failure = (await ctx().services.events.list(tenant.id, {}, { offset: 0, limit: 100, order: 'asc' }, false)).logs.find((l) => l.type === 'gd_send_sms_failure')!;
+    expect(failure.description).toMatch(/This destination is not served/);
+    const execution = await api('GET', `/actions/executions/${(failure.details as { actions: { executions: string[] } }).actions.executions[0]}`);
+    expect(execution.body).toMatchObject({ status: 'failed', logs: ['log: refused a message to a blocked destination +XXXXXXX4567'] });
+
+    const mfaToken = await passwordForMfaToken(ctx(), actors, {}, tenant);
+    const associate = await mfaApi(ctx(), 'POST', '/mfa/associate', { bearer: mfaToken, host: tenant.domain, payload: { authenticator_types: ['oob'], oob_channels: ['sms'], phone_number: JP_MOBILE } });
+    expect(associate.statusCode, associate.body).toBe(200);
+    const sms = [...twilioApi.messages].reverse().find((m) => m.to === JP_MOBILE)!;
+    expect(sms.from).toBe(FAKE_FROM);
+    expect((await oobExchange(ctx(), actors.clientAuth, mfaToken, associate.json().oob_code, codeIn(sms.body), tenant)).statusCode).toBe(200);
   });
 
   it('phone-message-hook cannot be selected without a deployed, bound action (Auth0\'s error), nor a custom provider created', async () => {
@@ -194,7 +223,7 @@ describe.each(DIALECTS)('phone actions end to end (%s)', (dialect) => {
     expect((await ledger(ctx(), tenant))[0]).toMatchObject({ provider: 'custom', status: 'queued' });
     const [stored] = await ctx().handle.db.selectFrom('action_retries').selectAll().where('tenant_id', '=', tenant.id).execute();
     expect(stored).toMatchObject({ attempts: 0, last_reason: 'gateway busy, try 1' });
-    expect(stored!.message).not.toMatch(/\d{6}/); // sealed: the code is not readable at rest
+    expect(stored!.message).toMatch(/^v1\./); // sealed with the instance key (the code is checked below)
 
     // "Restart": a second set of services over the same database (what another node, or this one restarted, has).
     const node2 = buildServices(ctx().services.deps);
@@ -212,6 +241,8 @@ describe.each(DIALECTS)('phone actions end to end (%s)', (dialect) => {
     }
     expect(verify.verifications.length).toBe(before + 1);
     const code = lastVerification(UK_NUMBER).custom_code!;
+    expect(stored!.message).not.toContain(code);
+    expect(stored!.message).not.toContain(UK_NUMBER);
     expect((await oobExchange(ctx(), actors.clientAuth, mfaToken, associate.json().oob_code, code, tenant)).statusCode).toBe(200);
     expect(await ctx().handle.db.selectFrom('action_retries').selectAll().where('tenant_id', '=', tenant.id).execute()).toEqual([]);
     const [row] = await ledger(ctx(), tenant);

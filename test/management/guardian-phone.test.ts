@@ -105,6 +105,11 @@ describe.each(DIALECTS)('Management API: phone factor settings (%s)', (dialect) 
       expect(viaPhone.statusCode).toBe(200);
       expect(viaPhone.json()).toEqual({ provider: 'twilio' });
       expect(await get(sms)).toEqual({ provider: 'twilio' });
+      // phone-message-hook needs a deployed action bound to send-phone-message (docs/actions.md)
+      const { catalogue, bindings } = ctx().services.actions;
+      const action = await catalogue.create(ctx().tenant, { name: 'hook', supported_triggers: [{ id: 'send-phone-message', version: 'v2' }], code: 'exports.onExecuteSendPhoneMessage = async () => {};' });
+      await catalogue.deploy(ctx().tenant, action.id);
+      await bindings.replace(ctx().tenant, 'send-phone-message', [{ ref: { type: 'action_id', value: action.id } }]);
       const viaSms = await api.call('PUT', sms, { payload: { provider: 'phone-message-hook' } });
       expect(viaSms.json()).toEqual({ provider: 'phone-message-hook' });
       expect(await get(phone)).toEqual({ provider: 'phone-message-hook' });

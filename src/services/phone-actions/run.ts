@@ -62,7 +62,7 @@ export function redactor(secrets: readonly string[]) {
 }
 
 /** The provider outcome of an execution (delivery-chain classes: transient moves on, the others stop). */
-export function outcomeOf(result: ExecutionResult, executionId: string, redact: (text: string) => string): Omit<ActionRun, 'executionId'> {
+export function outcomeOf(result: ExecutionResult, executionId: string, redact: (text: string) => string, trigger: ActionTriggerId): Omit<ActionRun, 'executionId'> {
   if (result.ok) {
     if (result.notification?.action === 'drop') {
       return { outcome: { kind: 'permanent', error: { errorCode: 'action_dropped', message: redact(`The action dropped the message: ${result.notification.reason || 'no reason given'}`), actionExecutionId: executionId } } };
@@ -75,8 +75,16 @@ export function outcomeOf(result: ExecutionResult, executionId: string, redact: 
   }
   const error = result.error ?? { kind: 'exception' as const, message: 'The action failed.' };
   const message = redact(`The action failed (${error.kind}): ${error.message}`).slice(0, 1024);
-  // Code that cannot run is the operator's to fix; a throw or a limit may pass (and the chain may try the next provider).
-  const kind = error.kind === 'invalid_code' || error.kind === 'module_not_found' ? 'misconfigured' : 'transient';
+  // Code that cannot run is the operator's to fix. A send-phone-message action has no other way to refuse a message
+  // than to throw (a blocklist, a vendor's refusal): the user is told the message could not be sent. A
+  // custom-phone-provider action says drop or retry itself, so its throw or a limit is transient (the chain may try
+  // the next provider); so is a limit of a send-phone-message action.
+  const kind =
+    error.kind === 'invalid_code' || error.kind === 'module_not_found'
+      ? 'misconfigured'
+      : trigger === 'send-phone-message' && error.kind === 'exception'
+        ? 'permanent'
+        : 'transient';
   return { outcome: { kind, error: { errorCode: `action_${error.kind}`, message, actionExecutionId: executionId } } };
 }
 
@@ -117,7 +125,7 @@ export function createPhoneActions({ clock }: Pick<ServiceDeps, 'clock'>, option
     if (result.cacheWrites.length > 0) await cache.apply(tenant.id, trigger, result.cacheWrites, clock.now());
     const safe: ExecutionResult = { ...result, ...(result.error ? { error: { ...result.error, message: redact(result.error.message) } } : {}) };
     const executionId = await catalogue.recordExecution(tenant, trigger, binding, safe);
-    return { executionId, ...outcomeOf(result, executionId, redact) };
+    return { executionId, ...outcomeOf(result, executionId, redact, trigger) };
   }
 
   /**

@@ -11,8 +11,8 @@ describe.each(DIALECTS)('phone MFA core: enrolment and challenge (%s)', (dialect
   it('a refused send undoes the pending enrolment: no phone, no recovery code, no challenge', async () => {
     const { services } = ctx();
     await enablePhoneFactor(ctx());
-    // Actions are not available in this version: every send through them is refused before a provider.
-    await services.guardian.setProvider(ctx().tenant, 'phone-message-hook', {});
+    // A tenant on its own chain with no provider configured: every send is refused before a provider.
+    await services.guardian.setProvider(ctx().tenant, 'twilio', {});
     const tenant = await currentTenant(ctx());
     const { transaction, user } = await coreActors(ctx());
     const started = await services.phoneMfa.beginEnrolment(tenant, transaction, user, request(US_MOBILE), 'en', {});
