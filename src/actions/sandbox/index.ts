@@ -33,7 +33,17 @@ interface WarmIsolate {
   code: ivm.Script | { compileError: string };
   /** Why the isolate was disposed by a watchdog (so every run on it reports the right kind). */
   killedFor?: ExecutionErrorKind;
+  /** Executions running on it now, and whether it has left the LRU (disposed when the last one ends). */
+  active: number;
+  retired: boolean;
 }
+
+/**
+ * An isolate whose heap is past this share of its limit after a run is retired (rebuilt on the next run). Released
+ * contexts are not always collected in time — isolated-vm keeps a little of each until the isolate goes — so a
+ * warm isolate would otherwise creep towards its memory limit over a few hundred runs.
+ */
+const RETIRE_AT_HEAP_SHARE = 0.5;
 
 export interface SandboxOptions {
   vettedModules: Readonly<Record<string, string>>;
@@ -71,7 +81,7 @@ export function createActionSandbox(options: SandboxOptions): ActionSandbox & { 
       const runtime = await isolate.compileScript(runtimeSource, { filename: 'guardline:runtime' });
       compilations++;
       const code = await isolate.compileScript(wrapTenantModule(request.code), { filename: 'action.js', lineOffset: -1 }).catch((err: Error) => ({ compileError: err.message }));
-      return { isolate, runtime, code };
+      return { isolate, runtime, code, active: 0, retired: false };
     })();
     warm.set(key, creating);
     while (warm.size > maxIsolates) {
@@ -111,6 +121,8 @@ export function createActionSandbox(options: SandboxOptions): ActionSandbox & { 
     }
     if ('compileError' in entry.code) return failed('invalid_code', `The code does not compile: ${entry.code.compileError}`);
     const { isolate } = entry;
+    const key = `${request.versionKey}:${request.limits.memoryMb}`;
+    entry.active++;
     const cpuAtStart = isolate.cpuTime;
     const cpuUsed = () => (isolate.isDisposed ? 0 : Math.round(Number(isolate.cpuTime - cpuAtStart) / 1e6));
     const kill = (kind: ExecutionErrorKind) => {
@@ -132,7 +144,6 @@ export function createActionSandbox(options: SandboxOptions): ActionSandbox & { 
     try {
       context = await isolate.createContext();
       const global = context.global;
-      await global.set('globalThis', global.derefInto());
       await global.set(
         '_gl_log',
         new ivm.Callback(
@@ -221,7 +232,21 @@ export function createActionSandbox(options: SandboxOptions): ActionSandbox & { 
       } catch {
         // the isolate is gone
       }
+      entry.active--;
+      await retireIfFull(key, entry, request.limits.memoryMb);
     }
+  }
+
+  async function retireIfFull(key: string, entry: WarmIsolate, memoryMb: number): Promise<void> {
+    if (!entry.retired && !entry.isolate.isDisposed) {
+      const heap = await entry.isolate.getHeapStatistics().catch(() => undefined);
+      if (heap && heap.used_heap_size > memoryMb * 1024 * 1024 * RETIRE_AT_HEAP_SHARE) {
+        entry.retired = true;
+        const current = warm.get(key);
+        if (current && (await current.catch(() => undefined)) === entry) warm.delete(key);
+      }
+    }
+    if (entry.retired && entry.active === 0 && !entry.isolate.isDisposed) entry.isolate.dispose();
   }
 
   return {

@@ -268,6 +268,20 @@ describe('a warm execution does not recompile', () => {
   });
 });
 
+describe('a warm isolate over many runs', () => {
+  it('is recycled before released contexts fill its heap: 600 runs of one version all succeed, recompiling rarely', async () => {
+    const before = sandbox.stats().compilations;
+    const code = "const twilio = require('twilio'); exports.onExecuteSendPhoneMessage = async (event, api) => { twilio('AC1', 'token'); api.cache.set('k', 'v'); };";
+    for (let i = 0; i < 600; i++) {
+      const result = await sandbox.execute(request(code, { versionKey: 'long-lived:1', limits: { ...LIMITS, memoryMb: 16 } }));
+      expect(result.ok, `run ${i}: ${JSON.stringify(result.error)}`).toBe(true);
+    }
+    const compiled = sandbox.stats().compilations - before;
+    expect(compiled).toBeGreaterThanOrEqual(1);
+    expect(compiled).toBeLessThan(60);
+  });
+});
+
 function probeUrlValue() {
   return probeUrl;
 }
