@@ -178,7 +178,8 @@ export function createActionSandbox(options: SandboxOptions): ActionSandbox & { 
             if (!parsed) return JSON.stringify({ error: 'fetch refused: a malformed request' });
             const timeoutMs = Math.max(1, Math.min(limits.fetchTimeoutMs, deadline - performance.now()));
             const { answer, record } = await guardedFetch(parsed, { policy: request.network, timeoutMs, maxResponseBytes: limits.fetchMaxResponseBytes, lookup, signal: aborter.signal });
-            fetches.push(record);
+            // A path may carry the number or the code (`/sms/+8190…`): the record is masked like the logs.
+            fetches.push({ ...record, url: redactOutput(record.url, request.redact) });
             return JSON.stringify(answer);
           },
         ),

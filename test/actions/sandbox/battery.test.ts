@@ -250,8 +250,9 @@ describe('the sandbox contains hostile actions while the host keeps answering', 
   it('27. a syntax error is invalid_code', () => expectContained(request('exports.onExecuteSendPhoneMessage = async (event, api) => {'), failedWith('invalid_code')));
 
   it('28. the code and secrets are masked in logs and error messages', () =>
-    expectContained(request(handler("console.log(event.message_options.code, event.secrets.TOKEN, event.message_options.recipient); throw new Error('failed for ' + event.message_options.code);")), (r) => {
+    expectContained(request(handler("console.log(event.message_options.code, event.secrets.TOKEN, event.message_options.recipient); try { await fetch('http://127.0.0.1/send/' + event.message_options.recipient + '/' + event.message_options.code); } catch {} throw new Error('failed for ' + event.message_options.code);")), (r) => {
       expect(JSON.stringify(r)).not.toMatch(/482913|super-secret-token|4155552671/);
+      expect(r.fetches[0]!.url).toBe('http://127.0.0.1/send/+XXXXXXX2671/******');
       expect(r.logs).toEqual(['log: ****** ****** +XXXXXXX2671']);
     }));
 });
