@@ -41,12 +41,12 @@ import { createSqlLimiter } from '../src/limits/index.js';
 import { bootstrap } from '../src/services/bootstrap.js';
 import { buildServices, type Services } from '../src/services/index.js';
 import type { Tenant } from '../src/services/tenants.js';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from '../src/store/database.js';
+import { migrateToLatest, openDatabase } from '../src/store/database.js';
 import { createStore } from '../src/store/store.js';
 import { SNS_ACCESS_KEY_ID, SNS_REGION, SNS_SECRET_ACCESS_KEY, startFakeSns } from '../test/support/fakes/amazon-sns.js';
 import { CLICKSEND_API_KEY, CLICKSEND_USERNAME, startFakeClickSend } from '../test/support/fakes/clicksend.js';
 import { ESENDEX_ACCOUNT, ESENDEX_PASSWORD, ESENDEX_USERNAME, startFakeEsendex } from '../test/support/fakes/esendex.js';
-import { FAKE_API_KEY, fakeSmsProvider, startFakeSmsApi, type FakeSmsApi } from '../test/support/fakes/fake-sms-provider.js';
+import { FAKE_API_KEY, fakeSmsProvider, startFakeSmsApi } from '../test/support/fakes/fake-sms-provider.js';
 import { INFOBIP_API_KEY, startFakeInfobip } from '../test/support/fakes/infobip.js';
 import { MITTO_API_KEY, startFakeMitto } from '../test/support/fakes/mitto.js';
 import { startFakeTelesign, TELESIGN_API_KEY, TELESIGN_CUSTOMER_ID } from '../test/support/fakes/telesign.js';
@@ -345,6 +345,25 @@ async function benchServices(clock: ManualClock, config: { providerBaseUrls: Rec
   };
 }
 
+/** One verification code to a new bench user (a user of its own per send keeps the 10-an-hour bucket out of the way). */
+let benchUsers = 0;
+function sendBenchCode(services: Services, tenant: Tenant, settings: Awaited<ReturnType<Services['guardian']['settings']>>, client: { id: string; name: string } | undefined) {
+  const user = ++benchUsers;
+  return services.phoneDelivery.sendCode({
+    tenant,
+    settings,
+    user: { id: `auth0|bench-${user}`, name: `bench-${user}@example.com` },
+    client,
+    to: '+14155552671',
+    channel: 'sms',
+    purpose: 'verification',
+    code: '482913',
+    locale: 'en',
+    authenticatorId: `sms|dev_bench${user}`,
+    context: { ip: '203.0.113.7', userAgent: 'bench' },
+  });
+}
+
 async function chainRows(): Promise<{ rows: ChainRow[]; budgetMs: number; firstHopShareMs: number }> {
   const [ok, failing, hanging, b] = await Promise.all([startFakeSmsApi(), startFakeSmsApi(), startFakeSmsApi(), startFakeSmsApi()]);
   failing.next({ kind: 'fail', status: 503, code: 'internal' });
@@ -375,7 +394,6 @@ async function chainRows(): Promise<{ rows: ChainRow[]; budgetMs: number; firstH
       { name: 'A hangs (budget abort) → B', first: A_HANG, deliveredBy: B.id, firstError: 'timeout', sends: HANG_SENDS, warmup: 1 },
     ];
     const tenants: Tenant[] = [];
-    let user = 0;
     const cases: Measured[] = [];
     for (const [index, s] of scenarios.entries()) {
       const tenant = await services.tenants.create({ name: `bench-chain-${index + 1}` });
@@ -395,20 +413,7 @@ async function chainRows(): Promise<{ rows: ChainRow[]; budgetMs: number; firstH
           // per send keeps A's circuit closed, so every send really tries A first. A user of its own per send keeps
           // the user's send bucket (10 an hour) out of the way.
           clock.advance(30_000);
-          user++;
-          const report = await services.phoneDelivery.sendCode({
-            tenant,
-            settings,
-            user: { id: `auth0|bench-${user}`, name: `bench-${user}@example.com` },
-            client: { id: 'client1', name: 'App' },
-            to: '+14155552671',
-            channel: 'sms',
-            purpose: 'verification',
-            code: '482913',
-            locale: 'en',
-            authenticatorId: `sms|dev_bench${user}`,
-            context: { ip: '203.0.113.7', userAgent: 'bench' },
-          });
+          const report = await sendBenchCode(services, tenant, settings, { id: 'client1', name: 'App' });
           check(report?.provider === s.deliveredBy, `${s.name}: send ${i} went through ${report?.provider ?? 'nothing'}, not ${s.deliveredBy}`);
         },
       });
@@ -478,26 +483,12 @@ exports.onExecuteSendPhoneMessage = async (event, api) => {
     await ready.actions.bindings.replace(viaAction, 'send-phone-message', [{ ref: { type: 'action_id', value: action.id } }]);
     await ready.guardian.setProvider(viaAction, 'phone-message-hook', {});
 
-    let user = 0;
     const sendCase = (tenant: Tenant, provider: string): Measured => ({
       count: ACTION_SENDS,
       warmup: WARMUP,
       async op(i) {
-        user++;
         const fresh = (await ready.tenants.findByName(tenant.name))!;
-        const report = await ready.phoneDelivery.sendCode({
-          tenant: fresh,
-          settings: await ready.guardian.settings(fresh),
-          user: { id: `auth0|bench-${user}`, name: `bench-${user}@example.com` },
-          client: undefined,
-          to: '+14155552671',
-          channel: 'sms',
-          purpose: 'verification',
-          code: '482913',
-          locale: 'en',
-          authenticatorId: `sms|dev_bench${user}`,
-          context: { ip: '203.0.113.7', userAgent: 'bench' },
-        });
+        const report = await sendBenchCode(ready, fresh, await ready.guardian.settings(fresh), undefined);
         check(report?.provider === provider, `${provider}: send ${i} went through ${report?.provider ?? 'nothing'}`);
       },
     });

@@ -1,6 +1,5 @@
 import { expect } from 'vitest';
 import { createAdminApplication } from '../../src/services/bootstrap.js';
-import type { Tenant } from '../../src/services/tenants.js';
 import { enablePhoneFactor, mfaActors } from '../mfa/support.js';
 import { managementToken, type TestContext } from '../support/harness.js';
 
