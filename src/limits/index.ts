@@ -6,7 +6,7 @@ import type { RateLimiter } from './limiter.js';
 import { createRedisLimiter } from './redis.js';
 import { createSqlLimiter } from './sql.js';
 
-export type { BucketRule, RateLimiter, TakeResult } from './limiter.js';
+export type { BucketRule, BucketTake, CounterResult, CounterTake, LimitResult, LimitTake, RateLimiter, TakeAllResult, TakeResult } from './limiter.js';
 export { PHONE_LIMITS } from './rules.js';
 export { CLIENT_AUTH_LIMITS, DELIVERY_LIMITS } from './rules.js';
 export { createMemoryLimiter, type MemoryLimiter } from './memory.js';

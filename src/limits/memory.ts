@@ -1,5 +1,6 @@
 import type { Clock } from '../domain/clock.js';
 import { checkCost, checkRule, step, view, describe } from './gcra.js';
+import { checkTakes, planTakes, storageId } from './plan.js';
 import type { BucketRule, RateLimiter } from './limiter.js';
 
 /** Sweep at least this many operations apart, so small maps are not rescanned on every call. */
@@ -17,6 +18,7 @@ export interface MemoryLimiter extends RateLimiter {
  */
 export function createMemoryLimiter(clock: Clock): MemoryLimiter {
   const tats = new Map<string, number>();
+  const counters = new Map<string, { used: number; windowEndsAt: number }>();
   let opsSinceSweep = 0;
   let closed = false;
 
@@ -30,6 +32,7 @@ export function createMemoryLimiter(clock: Clock): MemoryLimiter {
     if (++opsSinceSweep >= Math.max(SWEEP_EVERY, tats.size)) {
       opsSinceSweep = 0;
       for (const [id, tat] of tats) if (tat <= now) tats.delete(id);
+      for (const [id, counter] of counters) if (counter.windowEndsAt <= now) counters.delete(id);
     }
     return now;
   }
@@ -65,6 +68,40 @@ export function createMemoryLimiter(clock: Clock): MemoryLimiter {
     },
     async peekAll(buckets) {
       return buckets.map(({ rule, key }) => view(rule, begin(rule), tats.get(`${rule.name}:${key}`)));
+    },
+    async takeAll(takes) {
+      checkTakes(takes);
+      if (closed) throw new Error('rate limiter is closed');
+      const now = clock.now().getTime();
+      const counterAt = (id: string) => {
+        const c = counters.get(id);
+        return c && c.windowEndsAt > now ? c.used : undefined;
+      };
+      const plan = planTakes(takes, now, { bucket: (id) => tats.get(id), counter: counterAt });
+      if (plan.result.allowed) {
+        for (const [id, tat] of plan.buckets) tats.set(id, tat);
+        for (const [id, counter] of plan.counters) counters.set(id, counter);
+      }
+      return plan.result;
+    },
+    async refundAll(takes) {
+      checkTakes(takes);
+      const now = clock.now().getTime();
+      for (const take of takes) {
+        if (take.kind === 'bucket') apply(take.rule, take.key, now, -(take.cost ?? 1));
+        else {
+          const id = storageId(take);
+          const c = counters.get(id);
+          if (c) c.used = Math.max(0, c.used - take.cost);
+        }
+      }
+    },
+    async readCounters(asked) {
+      const now = clock.now().getTime();
+      return asked.map(({ name, key }) => {
+        const c = counters.get(`${name}:${key}`);
+        return c && c.windowEndsAt > now ? c.used : 0;
+      });
     },
     async close() {
       closed = true;

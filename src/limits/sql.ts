@@ -4,7 +4,15 @@ import type { Dialect } from '../store/database.js';
 import { prepared } from '../store/prepared.js';
 import type { Database } from '../store/schema.js';
 import { checkCost, checkRule, describe, view } from './gcra.js';
-import type { BucketRule, RateLimiter } from './limiter.js';
+import type { BucketRule, CounterTake, LimitResult, LimitTake, RateLimiter } from './limiter.js';
+import { checkTakes, storageId } from './plan.js';
+
+/** Thrown inside takeAll's transaction to roll it back: take `index` refused. */
+class TakeRefused extends Error {
+  constructor(readonly index: number) {
+    super('refused');
+  }
+}
 
 /** Sweep expired rows once per this many operations of one limiter, at most SWEEP_ROWS rows at a time. */
 const SWEEP_EVERY = 256;
@@ -45,6 +53,7 @@ export function createSqlLimiter(options: { db: Kysely<Database>; dialect: Diale
       .returning('tat'),
   );
   const select = prepared((q, id: string) => q.selectFrom('rate_limit_buckets').select('tat').where('key', '=', id));
+  const counted = sql.ref('limit_counters.used');
   const idOf = (rule: BucketRule, key: string) => `${rule.name}:${key}`;
   let opsSinceSweep = 0;
   let closed = false;
@@ -68,6 +77,29 @@ export function createSqlLimiter(options: { db: Kysely<Database>; dialect: Diale
       .where('tat', '<=', now - SWEEP_GRACE_MS)
       .limit(SWEEP_ROWS);
     await db.deleteFrom('rate_limit_buckets').where('key', 'in', expired).execute();
+    const ended = db.selectFrom('limit_counters').select('key').where('expires_at', '<=', now - SWEEP_GRACE_MS).limit(SWEEP_ROWS);
+    await db.deleteFrom('limit_counters').where('key', 'in', ended).execute();
+  }
+
+  /** One take of takeAll inside its transaction: the new TAT or count, or undefined when it refuses. */
+  async function takeOne(q: Kysely<Database>, take: LimitTake, now: number): Promise<number | undefined> {
+    const id = storageId(take);
+    if (take.kind === 'bucket') {
+      const cost = take.cost ?? 1;
+      const increment = cost * take.rule.refillEveryMs;
+      const row = (await upsert(q, id, now + increment, now, increment, now + (take.rule.burst - cost) * take.rule.refillEveryMs)).rows[0];
+      return row ? Number(row.tat) : undefined;
+    }
+    const row = await q
+      .insertInto('limit_counters')
+      .values({ key: id, used: take.cost, expires_at: take.windowEndsAt })
+      .onConflict((oc) => {
+        const update = oc.column('key').doUpdateSet({ used: sql<number>`${counted} + ${take.cost}` });
+        return take.limit === undefined ? update : update.where(sql<number>`${counted} + ${take.cost}`, '<=', take.limit);
+      })
+      .returning('used')
+      .executeTakeFirst();
+    return row ? Number(row.used) : undefined;
   }
 
   /**
@@ -82,6 +114,15 @@ export function createSqlLimiter(options: { db: Kysely<Database>; dialect: Diale
       await sql`set local synchronous_commit to off`.execute(trx);
       return statement(trx);
     });
+  }
+
+  async function readCounters(asked: ReadonlyArray<{ name: string; key: string }>): Promise<number[]> {
+    if (asked.length === 0) return [];
+    const now = clock.now().getTime();
+    const ids = asked.map(({ name, key }) => `${name}:${key}`);
+    const rows = await db.selectFrom('limit_counters').select(['key', 'used']).where('key', 'in', ids).where('expires_at', '>', now).execute();
+    const used = new Map(rows.map((r) => [r.key, Number(r.used)]));
+    return ids.map((id) => used.get(id) ?? 0);
   }
 
   async function read(id: string): Promise<number | undefined> {
@@ -130,6 +171,65 @@ export function createSqlLimiter(options: { db: Kysely<Database>; dialect: Diale
       const tats = new Map(rows.map((r) => [r.key, Number(r.tat)]));
       return buckets.map(({ rule }, i) => view(rule, now, tats.get(ids[i]!)));
     },
+    async takeAll(takes) {
+      checkTakes(takes);
+      if (takes.length === 0) return { allowed: true, results: [] };
+      let now = 0;
+      for (const take of takes) now = await begin(take.kind === 'bucket' ? take.rule : { name: take.name, burst: 1, refillEveryMs: 1 });
+      // A counter whose cost alone passes its limit refuses before anything is written.
+      const hopeless = takes.findIndex((t) => t.kind === 'counter' && t.limit !== undefined && t.cost > t.limit);
+      if (hopeless >= 0) return { allowed: false, refused: hopeless, refusal: { allowed: false, used: (await readCounters([takes[hopeless] as CounterTake]))[0]!, resetAt: new Date((takes[hopeless] as CounterTake).windowEndsAt) } };
+      // Rows are locked in one order (buckets, then counters, by key), so two transactions never wait on each other.
+      const order = takes.map((_, i) => i).sort((a, b) => {
+        const [x, y] = [takes[a]!, takes[b]!];
+        if (x.kind !== y.kind) return x.kind === 'bucket' ? -1 : 1;
+        const [ix, iy] = [storageId(x), storageId(y)];
+        return ix < iy ? -1 : ix > iy ? 1 : a - b;
+      });
+      const values = new Array<number>(takes.length);
+      try {
+        await db.transaction().execute(async (trx) => {
+          if (options.dialect === 'postgres') await sql`set local synchronous_commit to off`.execute(trx);
+          for (const i of order) {
+            const value = await takeOne(trx, takes[i]!, now);
+            if (value === undefined) throw new TakeRefused(i);
+            values[i] = value;
+          }
+        });
+      } catch (err) {
+        if (!(err instanceof TakeRefused)) throw err;
+        const take = takes[err.index]!;
+        let result: LimitResult;
+        if (take.kind === 'bucket') result = describe(take.rule, now, Math.max((await read(storageId(take))) ?? now, now), false, take.cost ?? 1);
+        else result = { allowed: false, used: (await readCounters([take]))[0]!, resetAt: new Date(take.windowEndsAt) };
+        return { allowed: false, refused: err.index, refusal: result };
+      }
+      const results = takes.map((take, i): LimitResult =>
+        take.kind === 'bucket' ? describe(take.rule, now, values[i]!, true, take.cost ?? 1) : { allowed: true, used: values[i]!, resetAt: new Date(take.windowEndsAt) },
+      );
+      return { allowed: true, results };
+    },
+    async refundAll(takes) {
+      checkTakes(takes);
+      const now = clock.now().getTime();
+      for (const take of takes) {
+        const id = storageId(take);
+        if (take.kind === 'bucket') {
+          await db
+            .updateTable('rate_limit_buckets')
+            .set({ tat: greatest(sql`${stored} - ${(take.cost ?? 1) * take.rule.refillEveryMs}`, now) })
+            .where('key', '=', id)
+            .execute();
+        } else {
+          await db
+            .updateTable('limit_counters')
+            .set({ used: greatest(sql`${counted} - ${take.cost}`, 0) })
+            .where('key', '=', id)
+            .execute();
+        }
+      }
+    },
+    readCounters,
     async close() {
       // The database handle belongs to the caller, who closes it after the limiter.
       closed = true;

@@ -375,6 +375,54 @@ export interface RateLimitBucketsTable {
   tat: number | string;
 }
 
+/** A fixed-window counter of the embedded limiter (limits/sql.ts); bigints may come back as strings. */
+export interface LimitCountersTable {
+  key: string;
+  used: number | string;
+  expires_at: number | string;
+}
+
+/** One protection's settings of a tenant as JSON (migration 0012); absent means the defaults. */
+export interface AttackProtectionSettingsTable {
+  tenant_id: string;
+  name: string;
+  value: string;
+  updated_at: string;
+}
+
+export interface PhonePrefixBlocksTable {
+  tenant_id: string;
+  prefix: string;
+  state: 'blocked' | 'pinned' | 'lifted';
+  reason: string;
+  details: string;
+  created_at: string;
+  updated_at: string;
+  until: string | null;
+}
+
+export interface UsageTriggersTable {
+  id: string;
+  tenant_id: string;
+  definition: string;
+  secret: string;
+  created_at: string;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  tenant_id: string;
+  trigger_id: string;
+  window_key: string;
+  payload: string;
+  attempts: number;
+  next_attempt_at: string;
+  lease_until: string | null;
+  last_error: string | null;
+  delivered_at: string | null;
+  created_at: string;
+}
+
 /** A tenant's attack-protection settings; absent means Auth0's defaults. */
 export interface AttackProtectionTable {
   tenant_id: string;
@@ -539,4 +587,9 @@ export interface Database {
   action_executions: ActionExecutionsTable;
   action_cache: ActionCacheTable;
   action_retries: ActionRetriesTable;
+  limit_counters: LimitCountersTable;
+  attack_protection_settings: AttackProtectionSettingsTable;
+  phone_prefix_blocks: PhonePrefixBlocksTable;
+  usage_triggers: UsageTriggersTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

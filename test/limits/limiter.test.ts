@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
-import { createMemoryLimiter, createRedisLimiter, createSqlLimiter, PHONE_LIMITS, type BucketRule, type RateLimiter } from '../../src/limits/index.js';
+import { createMemoryLimiter, createRedisLimiter, createSqlLimiter, PHONE_LIMITS, type BucketRule, type LimitTake, type RateLimiter } from '../../src/limits/index.js';
 import type { DatabaseHandle } from '../../src/store/database.js';
 import { openTestDatabase } from '../support/harness.js';
 import { TEST_REDIS_URL } from '../support/services.js';
@@ -37,7 +37,10 @@ const sqlBackend = (dialect: 'sqlite' | 'postgres') => ({
   name: `sql (${dialect})`,
   make: (clock: ManualClock) => {
     const { handle } = databases[dialect]!;
-    return { limiter: createSqlLimiter({ db: handle.db, dialect, clock }), cleanup: async () => void (await handle.db.deleteFrom('rate_limit_buckets').execute()) };
+    return { limiter: createSqlLimiter({ db: handle.db, dialect, clock }), cleanup: async () => {
+        await handle.db.deleteFrom('rate_limit_buckets').execute();
+        await handle.db.deleteFrom('limit_counters').execute();
+      } };
   },
 });
 
@@ -195,5 +198,106 @@ describe.each(backends)('rate limiter, $name back end', ({ make }) => {
     await expect(limiter.take({ name: 'a:b', burst: 1, refillEveryMs: 1 }, 'k')).rejects.toThrow(RangeError);
     await expect(limiter.peek({ name: 'x', burst: 0, refillEveryMs: 1 }, 'k')).rejects.toThrow(RangeError);
     await expect(limiter.refund({ name: 'x', burst: 1, refillEveryMs: 0.5 }, 'k')).rejects.toThrow(RangeError);
+  });
+});
+
+describe.each(backends)('takeAll, $name back end', ({ make }) => {
+  let clock: ManualClock;
+  let limiter: RateLimiter;
+  let cleanup: () => Promise<void>;
+  beforeEach(() => {
+    clock = new ManualClock();
+    ({ limiter, cleanup } = make(clock));
+  });
+  afterEach(async () => {
+    await cleanup();
+    await limiter.close();
+  });
+
+  const perNumber: BucketRule = { name: 'per_number', burst: 3, refillEveryMs: MINUTE };
+  const perIp: BucketRule = { name: 'per_ip', burst: 5, refillEveryMs: MINUTE };
+  const dayEnd = () => clock.now().getTime() + 24 * 60 * MINUTE;
+  const send = (number: string, budget = 4, cost = 1): LimitTake[] => [
+    { kind: 'bucket', rule: perNumber, key: number },
+    { kind: 'bucket', rule: perIp, key: '198.51.100.7' },
+    { kind: 'counter', name: 'budget_day', key: 'tenant:2026-12-02', windowEndsAt: dayEnd(), cost, limit: budget },
+  ];
+
+  it('takes every bucket and counter, or none: a refusal leaves the others untouched', async () => {
+    const first = await limiter.takeAll(send('+81a'));
+    expect(first.allowed).toBe(true);
+    expect(first).toMatchObject({ results: [{ allowed: true, remaining: 2 }, { allowed: true, remaining: 4 }, { allowed: true, used: 1 }] });
+    await limiter.takeAll(send('+81a'));
+    await limiter.takeAll(send('+81a'));
+    // the number's bucket is empty: refused at index 0, and neither the IP nor the budget paid for it
+    const refused = await limiter.takeAll(send('+81a'));
+    expect(refused).toMatchObject({ allowed: false, refused: 0 });
+    expect(refused).toMatchObject({ refusal: { allowed: false, retryAfterMs: MINUTE } });
+    expect((await limiter.peek(perIp, '198.51.100.7')).remaining).toBe(2);
+    expect(await limiter.readCounters([{ name: 'budget_day', key: 'tenant:2026-12-02' }])).toEqual([3]);
+    // another number: the budget (4) has one unit left, then refuses at index 2, leaving both buckets as they were
+    expect((await limiter.takeAll(send('+81b'))).allowed).toBe(true);
+    const over = await limiter.takeAll(send('+81c'));
+    expect(over).toMatchObject({ allowed: false, refused: 2 });
+    expect(over).toMatchObject({ refusal: { allowed: false, used: 4 } });
+    expect((await limiter.peek(perNumber, '+81c')).remaining).toBe(3);
+    expect((await limiter.peek(perIp, '198.51.100.7')).remaining).toBe(1);
+  });
+
+  it('a cost above what is left refuses whole; a counter without a limit only counts', async () => {
+    expect((await limiter.takeAll(send('+81a', 10, 7))).allowed).toBe(true);
+    expect(await limiter.takeAll(send('+81b', 10, 4))).toMatchObject({ allowed: false, refused: 2 });
+    expect(await limiter.takeAll(send('+81b', 10, 11))).toMatchObject({ allowed: false, refused: 2 });
+    const counted: LimitTake = { kind: 'counter', name: 'sent', key: 'JP', windowEndsAt: dayEnd(), cost: 1000 };
+    for (let i = 0; i < 3; i++) await limiter.takeAll([counted]);
+    expect(await limiter.readCounters([{ name: 'sent', key: 'JP' }, { name: 'sent', key: 'US' }])).toEqual([3000, 0]);
+  });
+
+  it('the same key twice in one call counts twice', async () => {
+    const twice: LimitTake[] = [
+      { kind: 'bucket', rule: perNumber, key: 'k', cost: 2 },
+      { kind: 'bucket', rule: perNumber, key: 'k', cost: 2 },
+    ];
+    expect(await limiter.takeAll(twice)).toMatchObject({ allowed: false, refused: 1 });
+    expect((await limiter.peek(perNumber, 'k')).remaining).toBe(3);
+  });
+
+  it('refundAll gives back what takeAll took', async () => {
+    await limiter.takeAll(send('+81a'));
+    await limiter.takeAll(send('+81a'));
+    await limiter.refundAll(send('+81a'));
+    expect((await limiter.peek(perNumber, '+81a')).remaining).toBe(2);
+    expect((await limiter.peek(perIp, '198.51.100.7')).remaining).toBe(4);
+    expect(await limiter.readCounters([{ name: 'budget_day', key: 'tenant:2026-12-02' }])).toEqual([1]);
+    await limiter.refundAll(send('+81a'));
+    await limiter.refundAll(send('+81a'));
+    expect(await limiter.readCounters([{ name: 'budget_day', key: 'tenant:2026-12-02' }])).toEqual([0]);
+    expect((await limiter.peek(perNumber, '+81a')).remaining).toBe(3);
+  });
+
+  it('a counter is forgotten when its window ends', async () => {
+    const take: LimitTake = { kind: 'counter', name: 'hourly', key: 'h1', windowEndsAt: clock.now().getTime() + MINUTE, cost: 2, limit: 2 };
+    expect((await limiter.takeAll([take])).allowed).toBe(true);
+    expect((await limiter.takeAll([take])).allowed).toBe(false);
+    clock.advance(MINUTE);
+    expect(await limiter.readCounters([{ name: 'hourly', key: 'h1' }])).toEqual([0]);
+  });
+
+  it('50 concurrent takeAll calls: exactly the budget passes, and the bucket paid only for those', async () => {
+    const wide: BucketRule = { name: 'wide', burst: 10, refillEveryMs: MINUTE };
+    const takes: LimitTake[] = [
+      { kind: 'counter', name: 'budget', key: 't', windowEndsAt: dayEnd(), cost: 1, limit: 7 },
+      { kind: 'bucket', rule: wide, key: 'ip' },
+    ];
+    const results = await Promise.all(Array.from({ length: 50 }, () => limiter.takeAll(takes)));
+    expect(results.filter((r) => r.allowed)).toHaveLength(7);
+    expect((await limiter.peek(wide, 'ip')).remaining).toBe(3);
+    expect(await limiter.readCounters([{ name: 'budget', key: 't' }])).toEqual([7]);
+  });
+
+  it('rejects malformed takes before any write', async () => {
+    await expect(limiter.takeAll([{ kind: 'counter', name: 'a:b', key: 'k', windowEndsAt: 1, cost: 1 }])).rejects.toThrow(RangeError);
+    await expect(limiter.takeAll([{ kind: 'counter', name: 'x', key: 'k', windowEndsAt: 1, cost: -1 }])).rejects.toThrow(RangeError);
+    await expect(limiter.takeAll([{ kind: 'bucket', rule: perNumber, key: 'k', cost: 4 }])).rejects.toThrow(RangeError);
   });
 });
