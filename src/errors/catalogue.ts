@@ -26,6 +26,8 @@ export const ERROR_CATALOGUE = {
   inexistent_action: { status: 404, family: 'management' },
   inexistent_action_version: { status: 404, family: 'management' },
   inexistent_action_execution: { status: 404, family: 'management' },
+  inexistent_prefix_block: { status: 404, family: 'management' },
+  inexistent_usage_trigger: { status: 404, family: 'management' },
   not_found: { status: 404, family: 'management' },
   unsupported_media_type: { status: 415, family: 'management' },
   payload_too_large: { status: 413, family: 'management' },

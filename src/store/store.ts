@@ -17,6 +17,7 @@ import { signingKeyRepository } from './repositories/signing-keys.js';
 import { tenantRepository } from './repositories/tenants.js';
 import { userRepository } from './repositories/users.js';
 import { attackProtectionRepository } from './repositories/attack-protection.js';
+import { phoneFraudRepository } from './repositories/phone-fraud.js';
 import { userBlockRepository } from './repositories/user-blocks.js';
 import { deliveryRepository } from './repositories/deliveries.js';
 import { providerConfigRepository } from './repositories/provider-configs.js';
@@ -45,6 +46,7 @@ function repositories(db: Kysely<Database>) {
     devInbox: devInboxRepository(db),
     enrollmentTickets: enrollmentTicketRepository(db),
     attackProtection: attackProtectionRepository(db),
+    phoneFraud: phoneFraudRepository(db),
     userBlocks: userBlockRepository(db),
     providerConfigs: providerConfigRepository(db),
     deliveries: deliveryRepository(db),

@@ -20,6 +20,8 @@ const NOT_FOUND_CODES: Record<NotFoundError['entity'], ManagementErrorCode> = {
   action: 'inexistent_action',
   action_version: 'inexistent_action_version',
   action_execution: 'inexistent_action_execution',
+  prefix_block: 'inexistent_prefix_block',
+  usage_trigger: 'inexistent_usage_trigger',
 };
 
 const CONFLICT_CODES: Record<ConflictError['entity'], ManagementErrorCode> = {
@@ -32,6 +34,7 @@ const CONFLICT_CODES: Record<ConflictError['entity'], ManagementErrorCode> = {
   phone_template: 'phone_template_exists',
   action: 'action_exists',
   action_bound: 'action_bound',
+  usage_trigger_limit: 'too_many_entities',
 };
 
 /** The message prefix and errorCode of a validation error, by the part of the request that failed. */
