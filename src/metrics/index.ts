@@ -85,27 +85,36 @@ export function createMetrics() {
   });
 
   const lagSources = new Set<LagSource>();
-  const lagFailures = new Counter({
-    name: 'guardline_log_stream_lag_collect_failures_total',
-    help: 'Scrapes on which a log-stream lag source failed (its streams are missing from guardline_log_stream_lag).',
-    registers,
-  });
+  /** The lag collection of the scrape in progress: the failure counter below waits for it to be counted. */
+  let collectingLag: Promise<void> | undefined;
   new Gauge({
     name: 'guardline_log_stream_lag',
     help: 'How far each log stream is behind, as its source reports it.',
     labelNames: ['stream'] as const,
     registers,
-    async collect() {
-      // Only what the sources report now: a stream that went away disappears instead of keeping its last value.
-      this.reset();
-      const results = await Promise.allSettled([...lagSources].map((source) => source()));
-      for (const result of results) {
-        if (result.status === 'rejected') {
-          lagFailures.inc();
-          continue;
+    collect() {
+      collectingLag = (async () => {
+        const results = await Promise.allSettled([...lagSources].map((source) => source()));
+        // Only what the sources report now: a stream that went away disappears instead of keeping its last value.
+        this.reset();
+        for (const result of results) {
+          if (result.status === 'rejected') {
+            lagFailures.inc();
+            continue;
+          }
+          for (const { stream, lag } of result.value) this.set({ stream }, lag);
         }
-        for (const { stream, lag } of result.value) this.set({ stream }, lag);
-      }
+      })();
+      return collectingLag;
+    },
+  });
+  // Registered after the gauge: a scrape starts the gauge's collection first, so this one sees its failures.
+  const lagFailures = new Counter({
+    name: 'guardline_log_stream_lag_collect_failures_total',
+    help: 'Scrapes on which a log-stream lag source failed (its streams are missing from guardline_log_stream_lag).',
+    registers,
+    async collect() {
+      await collectingLag;
     },
   });
 
