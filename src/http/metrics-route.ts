@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import ipaddr from 'ipaddr.js';
 import type { Metrics } from '../metrics/index.js';
 import { UNMATCHED_ROUTE } from '../metrics/index.js';
+import type { ManagementErrorCode } from '../errors/catalogue.js';
 import { ManagementErrorBody } from './schemas.js';
 import type { App } from './types.js';
 
@@ -28,7 +29,7 @@ export function isLoopback(address: string | undefined): boolean {
   return ipaddr.process(address).range() === 'loopback';
 }
 
-const errorBody = (statusCode: number, error: string, message: string, errorCode: string) => ({ statusCode, error, message, errorCode });
+const errorBody = (statusCode: number, error: string, message: string, errorCode: ManagementErrorCode) => ({ statusCode, error, message, errorCode });
 
 async function guard(token: string | undefined, request: FastifyRequest, reply: FastifyReply) {
   if (token !== undefined) {
