@@ -5,7 +5,7 @@ import type { Services } from '../services/index.js';
 import { authSurface } from './auth/plugin.js';
 import { rejectAmbiguousHost } from './host-header.js';
 import { managementSurface } from './management/plugin.js';
-import { measureRequests, metricsRoute } from './metrics-route.js';
+import { measureRequests, metricsSurface } from './metrics-route.js';
 import { sendNoStoreWhereSensitive } from './no-store.js';
 import { enforceDeclaredStatuses, recordRoutes, type RouteRecord } from './route-contract.js';
 import type { App } from './types.js';
@@ -75,7 +75,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
 
   measureRequests(app, options.services.metrics);
   // At the root, not in a surface: no tenant is resolved from Host for it.
-  metricsRoute(app, options.services.metrics, options.metricsToken);
+  await app.register(metricsSurface, { metrics: options.services.metrics, token: options.metricsToken });
   await app.register(managementSurface, { prefix: '/api/v2', services: options.services });
   await app.register(authSurface, { services: options.services });
   return app;

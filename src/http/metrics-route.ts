@@ -1,10 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import ipaddr from 'ipaddr.js';
 import type { Metrics } from '../metrics/index.js';
 import { UNMATCHED_ROUTE } from '../metrics/index.js';
 import type { ManagementErrorCode } from '../errors/catalogue.js';
+import { managementErrorHandler } from './management/error-handler.js';
 import { ManagementErrorBody } from './schemas.js';
 import type { App } from './types.js';
 
@@ -45,7 +46,13 @@ async function guard(token: string | undefined, request: FastifyRequest, reply: 
     .send(errorBody(403, 'Forbidden', 'Without GUARDLINE_METRICS_TOKEN, /metrics answers loopback clients only: set the token to scrape from elsewhere.', 'metrics_loopback_only'));
 }
 
-export function metricsRoute(app: App, metrics: Metrics, token: string | undefined): void {
+/**
+ * Its own encapsulated context, so that a request refused before the handler (two Host headers, a NUL in the query)
+ * gets the Management API error shape its response schema declares.
+ */
+export const metricsSurface: FastifyPluginAsync<{ metrics: Metrics; token: string | undefined }> = async (instance, { metrics, token }) => {
+  const app = instance as unknown as App;
+  app.setErrorHandler(managementErrorHandler);
   app.get(
     '/metrics',
     {
@@ -63,7 +70,7 @@ export function metricsRoute(app: App, metrics: Metrics, token: string | undefin
     },
     async (_request, reply) => reply.header('content-type', metrics.contentType).send(await metrics.render()),
   );
-}
+};
 
 /** Times every answered request into `guardline_http_request_duration_seconds`, labelled by route pattern. */
 export function measureRequests(app: App, metrics: Metrics): void {

@@ -115,6 +115,15 @@ describe('Prometheus metrics', () => {
     expect(response.body).toContain('# TYPE nodejs_eventloop_lag_seconds gauge');
   });
 
+  it('refuses a request it cannot trust with a 400 in the Management API shape, not a 5xx', async () => {
+    const twoHosts = await ctx().app.inject({ method: 'GET', url: '/metrics', headers: { host: ['a.test', 'b.test'] as unknown as string } });
+    expect(twoHosts.statusCode).toBe(400);
+    expect(twoHosts.json()).toMatchObject({ statusCode: 400, errorCode: 'invalid_headers' });
+    const nul = await ctx().app.inject({ method: 'GET', url: '/metrics?x=%00', headers: { host: 'guardline.test' } });
+    expect(nul.statusCode).toBe(400);
+    expect(nul.json()).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+  });
+
   it('keeps one registry per instance: a second instance counts apart, and has the process metrics too', async () => {
     const other = createMetrics();
     other.limitRejected('phone_sends');
@@ -189,6 +198,7 @@ describe('Prometheus metrics', () => {
         for (const app of [ctx().app, trusting]) {
           const far = await scrape(app, { remoteAddress: '203.0.113.5' });
           expect(far.statusCode).toBe(403);
+          expect(far.json()).toMatchObject({ statusCode: 403, error: 'Forbidden', errorCode: 'metrics_loopback_only' });
           expect(far.body).not.toContain('guardline_');
           for (const forwarded of ['127.0.0.1', '::1', '127.0.0.1, 127.0.0.1']) {
             expect((await scrape(app, { remoteAddress: '203.0.113.5', headers: { 'x-forwarded-for': forwarded } })).statusCode).toBe(403);
