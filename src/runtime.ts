@@ -119,7 +119,7 @@ export async function startServer(config: GuardlineConfig): Promise<RunningServe
   let app: App | undefined;
   try {
     const https = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : undefined;
-    app = await buildApp({ services: guardline.services, logger, trustProxy: config.trustProxy, ...(https ? { https } : {}) });
+    app = await buildApp({ services: guardline.services, logger, trustProxy: config.trustProxy, metricsToken: config.metricsToken, ...(https ? { https } : {}) });
     const drain = drainable(app);
     // Listen before bootstrapping: if the port is taken, no administrative credentials are created unseen.
     await app.listen({ host: config.host, port: config.port });

@@ -28,6 +28,8 @@ export interface GuardlineConfig {
   logLevel: string;
   /** Fastify's trustProxy: true, or a comma-separated list of addresses/CIDRs. */
   trustProxy: boolean | string;
+  /** Bearer token `GET /metrics` requires; undefined = loopback peers only (http/metrics-route.ts). */
+  metricsToken: string | undefined;
   /** A real SMS upstream for the built-in provider; undefined = dev inbox only. */
   builtinSmsUpstream: BuiltinSmsUpstream | undefined;
   /**
@@ -216,6 +218,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     trustProxy = trustProxyText;
   }
 
+  const metricsToken = get('GUARDLINE_METRICS_TOKEN');
+  // RFC 6750 b64token, so any HTTP client can send it; long enough not to be guessed.
+  if (metricsToken !== undefined && !/^[A-Za-z0-9\-._~+/]{16,512}=*$/.test(metricsToken)) {
+    problems.push('GUARDLINE_METRICS_TOKEN: 16–512 characters of letters, digits and `-._~+/` (e.g. `openssl rand -hex 32`)');
+  }
+
   const upstreamSid = get('GUARDLINE_BUILTIN_SMS_TWILIO_ACCOUNT_SID');
   const upstreamToken = get('GUARDLINE_BUILTIN_SMS_TWILIO_AUTH_TOKEN');
   const upstreamFrom = get('GUARDLINE_BUILTIN_SMS_TWILIO_FROM');
@@ -274,6 +282,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     bootstrapClient,
     logLevel,
     trustProxy,
+    metricsToken,
     builtinSmsUpstream,
     providerBaseUrls,
     delivery,

@@ -82,6 +82,12 @@ export const CONFIG_OPTIONS = [
     defaultText: 'none (the socket address is the client)',
   },
   {
+    env: 'GUARDLINE_METRICS_TOKEN',
+    description:
+      'Bearer token that `GET /metrics` (Prometheus, docs/metrics.md) requires: the scraper sends `Authorization: Bearer <token>`. 16–512 characters of letters, digits and `-._~+/` (e.g. `openssl rand -hex 32`). Set it in production. Without it, `/metrics` answers only requests whose TCP peer is a loopback address (127.0.0.0/8, ::1), whatever `X-Forwarded-For` says, and 403 to everyone else.',
+    defaultText: 'none (loopback peers only)',
+  },
+  {
     env: 'GUARDLINE_LOG_LEVEL',
     description: 'pino log level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.',
     defaultText: '`info`',

@@ -69,6 +69,8 @@ export const ERROR_CATALOGUE = {
   server_error: { status: 500, family: 'oauth' },
   // Management API: a request header that cannot be trusted (e.g. two Host headers, RFC 9112 §3.2)
   invalid_headers: { status: 400, family: 'management' },
+  // GET /metrics without GUARDLINE_METRICS_TOKEN, from a peer that is not loopback (docs/metrics.md)
+  metrics_loopback_only: { status: 403, family: 'management' },
 } as const satisfies Record<string, { status: number; family: 'management' | 'oauth' }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -5,6 +5,7 @@ import type { Services } from '../services/index.js';
 import { authSurface } from './auth/plugin.js';
 import { rejectAmbiguousHost } from './host-header.js';
 import { managementSurface } from './management/plugin.js';
+import { measureRequests, metricsSurface } from './metrics-route.js';
 import { sendNoStoreWhereSensitive } from './no-store.js';
 import { enforceDeclaredStatuses, recordRoutes, type RouteRecord } from './route-contract.js';
 import type { App } from './types.js';
@@ -21,6 +22,8 @@ export interface BuildAppOptions {
   enforceDeclaredStatuses?: boolean;
   /** Receives a record of every route (the docs generator and the contract test use it). */
   routeRecords?: RouteRecord[];
+  /** `GUARDLINE_METRICS_TOKEN`: the Bearer token `GET /metrics` requires; without one, loopback peers only. */
+  metricsToken?: string | undefined;
 }
 
 /** Largest request body accepted on any route: Auth0's bodies are small; anything larger is refused with 413. */
@@ -70,6 +73,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     );
   });
 
+  measureRequests(app, options.services.metrics);
+  // At the root, not in a surface: no tenant is resolved from Host for it.
+  await app.register(metricsSurface, { metrics: options.services.metrics, token: options.metricsToken });
   await app.register(managementSurface, { prefix: '/api/v2', services: options.services });
   await app.register(authSurface, { services: options.services });
   return app;

@@ -6,6 +6,7 @@ import type { RateLimiter } from '../limits/index.js';
 import type { Store } from '../store/store.js';
 import type { ActionCacheStore } from '../actions/cache.js';
 import type { ActionSandbox } from '../actions/types.js';
+import type { Metrics } from '../metrics/index.js';
 
 /** What every service is built from. Adapters are chosen once at start-up and injected here. */
 export interface ServiceDeps {
@@ -29,6 +30,8 @@ export interface ServiceDeps {
   actionSandbox?: ActionSandbox;
   /** Actions' `api.cache`; default: the database. With Redis, start-up passes the Redis back end. */
   actionCache?: ActionCacheStore;
+  /** This instance's Prometheus metrics (metrics/index.ts); default: a new registry of its own. */
+  metrics?: Metrics;
 }
 
 /** Facts about the HTTP request that the event log records. */

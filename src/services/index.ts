@@ -38,12 +38,14 @@ import { createActions } from './actions/index.js';
 import { createActionRetries } from './phone-actions/retries.js';
 import { createPhoneActions } from './phone-actions/run.js';
 import type { Tenant } from './tenants.js';
+import { createMetrics } from '../metrics/index.js';
 
 /**
  * Builds every use case from the injected adapters. The HTTP layer and the CLI both start here. `cache` is the
  * process's cache of tenant configuration (config-cache.ts): one per process, shared by every service.
  */
 export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }: { cache?: ConfigCache } = {}) {
+  const metrics = deps.metrics ?? createMetrics();
   const signingKeys = createSigningKeys(deps, { cache });
   const tenants = createTenants(deps, signingKeys);
   const tokens = createTokens(deps, signingKeys);
@@ -87,7 +89,7 @@ export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }
     },
   });
   const actionRetries = createActionRetries(deps, { phoneActions, tenants, deliveries, events });
-  const phoneDelivery = createPhoneDelivery(deps, { events, registry, providerConfigs, deliveries, phoneActions, actionRetries });
+  const phoneDelivery = createPhoneDelivery(deps, { events, registry, providerConfigs, deliveries, phoneActions, actionRetries, metrics });
   const bruteForce = createBruteForce(deps, { events, cache });
   // The phone factor without a transport (for the login pages), and Auth0's MFA API on it.
   const phoneMfa = createPhoneMfa(deps, { guardian, authenticators, phoneDelivery, events });
@@ -125,6 +127,8 @@ export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }
     actions,
     phoneActions,
     actionRetries,
+    /** This instance's Prometheus registry and the functions that feed it (`GET /metrics`, docs/metrics.md). */
+    metrics,
     /** Stops background work and frees the sandbox's isolates (shutdown, tests). Storage is the caller's to close. */
     async close(): Promise<void> {
       await actionRetries.stop();

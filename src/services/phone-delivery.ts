@@ -22,6 +22,7 @@ import type { ProviderMessage } from '../delivery/kit.js';
 import type { ActionRetries } from './phone-actions/retries.js';
 import type { ActionRun, PhoneActions } from './phone-actions/run.js';
 import { CUSTOM_PHONE_PROVIDER, PHONE_MESSAGE_HOOK_PROVIDER } from '../delivery/providers/action-providers.js';
+import { sendStatus, type Metrics } from '../metrics/index.js';
 
 /**
  * The one path every phone message takes: the user's send bucket, test numbers, the tenant's template in the
@@ -101,7 +102,8 @@ export function createPhoneDelivery(
     deliveries,
     phoneActions,
     actionRetries,
-  }: { events: EventLog; registry: ProviderRegistry; providerConfigs: ProviderConfigs; deliveries: Deliveries; phoneActions: PhoneActions; actionRetries: ActionRetries },
+    metrics,
+  }: { events: EventLog; registry: ProviderRegistry; providerConfigs: ProviderConfigs; deliveries: Deliveries; phoneActions: PhoneActions; actionRetries: ActionRetries; metrics: Metrics },
 ) {
   const { limiter, clock, store } = deps;
   const devInbox = createDevInboxWriter(deps);
@@ -190,6 +192,9 @@ export function createPhoneDelivery(
       },
       chainDeps(tenant),
     );
+    const parsed = parsePhoneNumber(to);
+    const country = (parsed.ok && parsed.country) || 'unknown';
+    for (const a of attempts) metrics.phoneAttempt({ channel, provider: a.hop.definition.id, status: sendStatus(a.outcome.kind), country, elapsedMs: a.elapsedMs });
     const rows = deliveries.rowsFor(tenant.id, sendId, firstAttempt, to, channel, message.purpose, attempts);
     const who = { userId: user.id, userName: user.name, clientId: client?.id ?? null, clientName: client?.name ?? null };
     const authenticator = { id: message.authenticatorId, type: channel, phone_number: maskPhoneNumber(to) };
@@ -279,6 +284,7 @@ export function createPhoneDelivery(
         return recordOutage(events, tenant.id, err, { type: failed, ...who, details: { authenticator, purpose: message.purpose, provider_error: { errorCode: 'limiter_unavailable', message: unavailableDescription(err) } } }, context);
       }
       if (!bucket.allowed) {
+        metrics.limitRejected(PHONE_LIMITS.sends.name);
         const now = clock.now();
         await events.record(
           tenant.id,
