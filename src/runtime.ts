@@ -126,6 +126,7 @@ export async function startServer(config: GuardlineConfig): Promise<RunningServe
     const boot = await bootstrap(guardline.services, { defaultTenant: config.defaultTenant, bootstrapClient: config.bootstrapClient });
     // Retries that actions asked for (durable: a restart, or another node, picks them up).
     guardline.services.actionRetries.start();
+    guardline.services.usageTriggers.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `${config.tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;

@@ -1,3 +1,4 @@
+import { DEFAULT_PRICES, priceTableProblem, type PriceTable } from '../domain/phone-fraud/prices.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chosenClientSecretProblem } from '../domain/client-secrets.js';
@@ -30,6 +31,8 @@ export interface GuardlineConfig {
   trustProxy: boolean | string;
   /** Bearer token `GET /metrics` requires; undefined = loopback peers only (http/metrics-route.ts). */
   metricsToken: string | undefined;
+  /** `GUARDLINE_PHONE_PRICES`: estimated price per message, by provider, channel and country (domain/phone-fraud/prices.ts). */
+  phonePrices: PriceTable;
   /** A real SMS upstream for the built-in provider; undefined = dev inbox only. */
   builtinSmsUpstream: BuiltinSmsUpstream | undefined;
   /**
@@ -265,6 +268,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (allowPrivate !== undefined && allowPrivate !== 'true' && allowPrivate !== 'false') problems.push('GUARDLINE_ACTIONS_ALLOW_PRIVATE_NETWORK: true or false');
   const actions: ActionsConfig = { allowPrivateNetwork: allowPrivate === 'true' };
 
+  let phonePrices: PriceTable = DEFAULT_PRICES;
+  const pricesText = get('GUARDLINE_PHONE_PRICES');
+  if (pricesText !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(pricesText);
+    } catch {
+      parsed = undefined;
+    }
+    const problem = parsed === undefined ? 'not valid JSON' : priceTableProblem(parsed);
+    if (problem) problems.push(`GUARDLINE_PHONE_PRICES: ${problem} (e.g. {"default":{"sms":0.0079,"voice":{"default":0.014,"JP":0.1}}})`);
+    else phonePrices = parsed as PriceTable;
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     database,
@@ -287,5 +304,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     providerBaseUrls,
     delivery,
     actions,
+    phonePrices,
   };
 }

@@ -82,6 +82,12 @@ export const CONFIG_OPTIONS = [
     defaultText: 'none (the socket address is the client)',
   },
   {
+    env: 'GUARDLINE_PHONE_PRICES',
+    description:
+      'Estimated price of one message, for budget caps and cost usage triggers (docs/security.md): JSON by provider id (or `default`) and channel, each a number or an object by ISO country with a `default`, e.g. `{"default":{"sms":0.0079,"voice":0.014},"twilio":{"sms":{"default":0.0079,"JP":0.0735}}}`. Amounts in your billing currency.',
+    defaultText: '`{"default":{"sms":0.05,"voice":0.1}}` (a deliberately high placeholder)',
+  },
+  {
     env: 'GUARDLINE_METRICS_TOKEN',
     description:
       'Bearer token that `GET /metrics` (Prometheus, docs/metrics.md) requires: the scraper sends `Authorization: Bearer <token>`. 16–512 characters of letters, digits and `-._~+/` (e.g. `openssl rand -hex 32`). Set it in production. Without it, `/metrics` answers only requests whose TCP peer is a loopback address (127.0.0.0/8, ::1), whatever `X-Forwarded-For` says, and 403 to everyone else.',

@@ -46,6 +46,10 @@ export const LOG_TYPES = {
   seoobft: { event: 'Success Exchange (Password and OOB Challenge for Access Token)', category: 'auth.token_exchange.success' },
   feoobft: { event: 'Failed Exchange (Password and OOB Challenge for Access Token)', category: 'auth.token_exchange.fail' },
   limit_phone: { event: 'Too many phone messages', category: 'system.notification' },
+  limit_mu: { event: 'Blocked IP Address', category: 'system.notification' },
+  // Guardline's toll-fraud defence (no Auth0 equivalent): a send refused by a fraud rule, and an alert
+  gl_phone_refused: { event: 'Phone message refused by a fraud rule', category: 'system.notification' },
+  gl_fraud_alert: { event: 'Toll-fraud alert', category: 'system.notification' },
   gd_recovery_succeed: { event: 'MFA Recovery success', category: 'other' },
   gd_recovery_failed: { event: 'MFA Recovery failed', category: 'other' },
   gd_recovery_rate_limit_exceed: { event: 'MFA Recovery failed (rate limit)', category: 'other' },

@@ -187,9 +187,14 @@ export function createSqlLimiter(options: { db: Kysely<Database>; dialect: Diale
         return ix < iy ? -1 : ix > iy ? 1 : a - b;
       });
       const values = new Array<number>(takes.length);
-      try {
-        await db.transaction().execute(async (trx) => {
+      // One take is one statement, atomic by itself: no transaction around it (as `take`).
+      const atomically = (body: (q: Kysely<Database>) => Promise<void>) =>
+        takes.length === 1 ? write(body) : db.transaction().execute(async (trx) => {
           if (options.dialect === 'postgres') await sql`set local synchronous_commit to off`.execute(trx);
+          await body(trx);
+        });
+      try {
+        await atomically(async (trx) => {
           for (const i of order) {
             const value = await takeOne(trx, takes[i]!, now);
             if (value === undefined) throw new TakeRefused(i);

@@ -39,6 +39,11 @@ import { createActionRetries } from './phone-actions/retries.js';
 import { createPhoneActions } from './phone-actions/run.js';
 import type { Tenant } from './tenants.js';
 import { createMetrics } from '../metrics/index.js';
+import { DEFAULT_PRICES } from '../domain/phone-fraud/prices.js';
+import { createPrefixBlocks } from './phone-fraud/blocks.js';
+import { createFraudGuard } from './phone-fraud/guard.js';
+import { createProtectionSettings } from './phone-fraud/settings.js';
+import { createUsageTriggers } from './phone-fraud/usage-triggers.js';
 
 /**
  * Builds every use case from the injected adapters. The HTTP layer and the CLI both start here. `cache` is the
@@ -89,10 +94,15 @@ export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }
     },
   });
   const actionRetries = createActionRetries(deps, { phoneActions, tenants, deliveries, events });
-  const phoneDelivery = createPhoneDelivery(deps, { events, registry, providerConfigs, deliveries, phoneActions, actionRetries, metrics });
+  // Toll-fraud defence (issue 12): the protections' settings, prefix blocks, usage triggers, and the guard every send passes.
+  const protections = createProtectionSettings(deps, { cache });
+  const prefixBlocks = createPrefixBlocks(deps, { cache, events });
+  const usageTriggers = createUsageTriggers(deps, { cache, events, network: { allowPrivateNetwork: deps.config.actions?.allowPrivateNetwork ?? false, allowedHosts: null } });
+  const fraudGuard = createFraudGuard(deps, { protections, blocks: prefixBlocks, usageTriggers, events, prices: deps.config.phonePrices ?? DEFAULT_PRICES, metrics });
+  const phoneDelivery = createPhoneDelivery(deps, { events, registry, providerConfigs, deliveries, phoneActions, actionRetries, metrics, fraudGuard });
   const bruteForce = createBruteForce(deps, { events, cache });
   // The phone factor without a transport (for the login pages), and Auth0's MFA API on it.
-  const phoneMfa = createPhoneMfa(deps, { guardian, authenticators, phoneDelivery, events });
+  const phoneMfa = createPhoneMfa(deps, { guardian, authenticators, phoneDelivery, events, codeVerified: fraudGuard.verified });
   const mfaApi = createMfaApi(deps, { phoneMfa, users, clients, guardian, authenticators, userTokens, tokens, events });
   const loginSettings = createLoginSettings(deps, { cache });
   const rememberedBrowsers = createRememberedBrowsers(deps);
@@ -127,11 +137,16 @@ export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }
     actions,
     phoneActions,
     actionRetries,
+    protections,
+    prefixBlocks,
+    usageTriggers,
+    fraudGuard,
     /** This instance's Prometheus registry and the functions that feed it (`GET /metrics`, docs/metrics.md). */
     metrics,
     /** Stops background work and frees the sandbox's isolates (shutdown, tests). Storage is the caller's to close. */
     async close(): Promise<void> {
       await actionRetries.stop();
+      await usageTriggers.stop();
       if (!deps.actionSandbox) await actionSandbox.close();
       if (!deps.actionCache) await actionCache.close();
     },

@@ -23,6 +23,7 @@ import type { ActionRetries } from './phone-actions/retries.js';
 import type { ActionRun, PhoneActions } from './phone-actions/run.js';
 import { CUSTOM_PHONE_PROVIDER, PHONE_MESSAGE_HOOK_PROVIDER } from '../delivery/providers/action-providers.js';
 import { sendStatus, type Metrics } from '../metrics/index.js';
+import type { FraudGuard, GuardRefusal } from './phone-fraud/guard.js';
 
 /**
  * The one path every phone message takes: the user's send bucket, test numbers, the tenant's template in the
@@ -37,6 +38,10 @@ export type SendRefusal =
   | 'voice_not_supported'
   | 'provider_not_available'
   | 'template_error'
+  /** a fraud rule refuses this destination: its country, a blocked or high-risk prefix, a pumping block */
+  | 'number_not_allowed'
+  /** the tenant's budget cap for this period is reached */
+  | 'budget_reached'
   /** every provider failed transiently (or was skipped): try again later */
   | 'transient'
   /** the provider refused the number (invalid, unreachable, unsubscribed, geo permission): another try will not help */
@@ -103,7 +108,8 @@ export function createPhoneDelivery(
     phoneActions,
     actionRetries,
     metrics,
-  }: { events: EventLog; registry: ProviderRegistry; providerConfigs: ProviderConfigs; deliveries: Deliveries; phoneActions: PhoneActions; actionRetries: ActionRetries; metrics: Metrics },
+    fraudGuard,
+  }: { events: EventLog; registry: ProviderRegistry; providerConfigs: ProviderConfigs; deliveries: Deliveries; phoneActions: PhoneActions; actionRetries: ActionRetries; metrics: Metrics; fraudGuard: FraudGuard },
 ) {
   const { limiter, clock, store } = deps;
   const devInbox = createDevInboxWriter(deps);
@@ -231,6 +237,51 @@ export function createPhoneDelivery(
     return { reason, text: last.outcome.error.message };
   }
 
+  type Who = { userId: string; userName: string; clientId: string | null; clientName: string | null };
+  type AuthenticatorFacts = { id: string; type: MessageChannel; phone_number: string };
+
+  /** A limiter step that fails closed: no count, no send; the failure event names the outage (Auth0: "a system failure"). */
+  async function failClosed<T>(step: () => Promise<T>, failed: LogType, who: Who, authenticator: AuthenticatorFacts, message: CodeMessage): Promise<T> {
+    try {
+      return await step();
+    } catch (err) {
+      if (!(err instanceof DependencyUnavailableError)) throw err;
+      return recordOutage(events, message.tenant.id, err, { type: failed, ...who, details: { authenticator, purpose: message.purpose, provider_error: { errorCode: 'limiter_unavailable', message: unavailableDescription(err) } } }, message.context);
+    }
+  }
+
+  /** Auth0's `limit_phone`: the user's own bucket (or phone provider protection) is empty. */
+  async function limitPhone(message: CodeMessage, who: Who, authenticator: AuthenticatorFacts, retryAfterMs: number, by: 'user' | 'backoff' = 'user'): Promise<never> {
+    const { channel } = message;
+    const now = clock.now();
+    const description =
+      by === 'backoff'
+        ? 'Phone provider protection: wait before another code is sent to this user'
+        : `Too many ${channel === 'sms' ? 'SMS messages' : 'voice calls'} for this user: wait before sending another code`;
+    await events.record(
+      message.tenant.id,
+      { type: 'limit_phone', description, ...who, details: { delivery_method: channel, type: message.purpose, trigger_time: now.toISOString(), reset_time: new Date(now.getTime() + retryAfterMs).toISOString(), authenticator, ...(by === 'backoff' ? { protection: 'exponential' } : {}) } },
+      message.context,
+    );
+    throw new PhoneSendError('too_many_messages', channel, 'Too many messages sent to this user', retryAfterMs);
+  }
+
+  /** The fraud guard said no: `limit_phone` for the user's own limits, `gl_phone_refused` for the fraud rules. */
+  async function guardRefused(message: CodeMessage, who: Who, authenticator: AuthenticatorFacts, refusal: GuardRefusal): Promise<never> {
+    if (refusal.kind === 'user_limit') return limitPhone(message, who, authenticator, refusal.retryAfterMs, refusal.by);
+    const reason = refusal.kind === 'rule' ? refusal.reason : refusal.kind === 'velocity' ? `velocity_${refusal.scope}` : 'budget_reached';
+    const facts =
+      refusal.kind === 'rule'
+        ? { ...('country' in refusal ? { country: refusal.country ?? null } : {}), ...('prefix' in refusal ? { prefix: refusal.prefix } : {}) }
+        : refusal.kind === 'velocity'
+          ? { scope: refusal.scope, retry_after_ms: refusal.retryAfterMs }
+          : { metric: refusal.metric, period: refusal.period, country: refusal.country };
+    await events.record(message.tenant.id, { type: 'gl_phone_refused', description: refusal.message, ...who, details: { authenticator, purpose: message.purpose, delivery_method: message.channel, reason, ...facts } }, message.context);
+    if (refusal.kind === 'velocity') throw new PhoneSendError('too_many_messages', message.channel, refusal.message, refusal.retryAfterMs);
+    if (refusal.kind === 'budget') throw new PhoneSendError('budget_reached', message.channel, refusal.message);
+    throw new PhoneSendError('number_not_allowed', message.channel, refusal.message);
+  }
+
   return {
     channelProblem,
 
@@ -273,35 +324,9 @@ export function createPhoneDelivery(
       const authenticator = { id: message.authenticatorId, type: channel, phone_number: maskPhoneNumber(to) };
       const sent: LogType = channel === 'sms' ? 'gd_send_sms' : 'gd_send_voice';
       const failed: LogType = channel === 'sms' ? 'gd_send_sms_failure' : 'gd_send_voice_failure';
-      const sendsKey = `${tenant.id}:${user.id}`;
 
-      let bucket;
-      try {
-        bucket = await limiter.take(PHONE_LIMITS.sends, sendsKey);
-      } catch (err) {
-        // Fail closed: no count, no send. The failure event names the outage (Auth0: "a system failure").
-        if (!(err instanceof DependencyUnavailableError)) throw err;
-        return recordOutage(events, tenant.id, err, { type: failed, ...who, details: { authenticator, purpose: message.purpose, provider_error: { errorCode: 'limiter_unavailable', message: unavailableDescription(err) } } }, context);
-      }
-      if (!bucket.allowed) {
-        metrics.limitRejected(PHONE_LIMITS.sends.name);
-        const now = clock.now();
-        await events.record(
-          tenant.id,
-          {
-            type: 'limit_phone',
-            description: `Too many ${channel === 'sms' ? 'SMS messages' : 'voice calls'} for this user: wait before sending another code`,
-            ...who,
-            details: { delivery_method: channel, type: message.purpose, trigger_time: now.toISOString(), reset_time: new Date(now.getTime() + bucket.retryAfterMs).toISOString(), authenticator },
-          },
-          context,
-        );
-        throw new PhoneSendError('too_many_messages', channel, 'Too many messages sent to this user', bucket.retryAfterMs);
-      }
-
-      /** A policy refusal: nothing reached a provider, so the user's send is given back. */
+      /** A refusal before anything was counted: its event, then the error. */
       const refuse = async (reason: SendRefusal, provider: string, text: string): Promise<never> => {
-        await limiter.refund(PHONE_LIMITS.sends, sendsKey);
         await events.record(tenant.id, { type: failed, description: text, ...who, details: { authenticator, purpose: message.purpose, provider, provider_error: { errorCode: reason, message: text } } }, context);
         throw new PhoneSendError(reason, channel, text);
       };
@@ -315,8 +340,11 @@ export function createPhoneDelivery(
       }
 
       if (isTestNumber(settings, to)) {
-        // A test number: the code is the fixed one the tenant listed, nothing reaches a provider and the built-in
-        // cap is not touched; the rendered message is kept in the dev inbox so the text (and voice script) can be read.
+        // A test number: the code is the fixed one the tenant listed, nothing reaches a provider (so no fraud rule,
+        // budget or traffic counter applies) and the built-in cap is not touched; the user's own bucket still does.
+        // The rendered message is kept in the dev inbox so the text (and voice script) can be read.
+        const bucket = await failClosed(() => limiter.take(PHONE_LIMITS.sends, `${tenant.id}:${user.id}`), failed, who, authenticator, message);
+        if (!bucket.allowed) return limitPhone(message, who, authenticator, bucket.retryAfterMs);
         const messageId = await devInbox({ tenantId: tenant.id, to, channel, purpose: message.purpose, locale: message.locale, body });
         await events.record(tenant.id, { type: sent, description: 'Test number: kept in the dev inbox, not sent', ...who, details: { authenticator, purpose: message.purpose, provider: 'test-number', message_id: messageId } }, context);
         return undefined;
@@ -328,8 +356,15 @@ export function createPhoneDelivery(
           ? refuse('voice_not_supported', settings.provider, 'None of the configured phone providers of this tenant can place voice calls to this number.')
           : refuse('provider_not_available', settings.provider, 'No enabled phone provider of this tenant serves this number: configure one (Management API, /api/v2/branding/phone/providers).');
       }
+
       const builtin = hops.length === 1 && hops[0]!.definition.id === BUILTIN_PROVIDER_ID;
+      const billed = !builtin || deps.config.builtinSmsUpstream !== undefined;
+      const admission = await failClosed(() => fraudGuard.admit({ tenant, userId: user.id, to, channel, provider: hops[0]!.definition.id, billed, context }), failed, who, authenticator, message);
+      if (!admission.ok) return guardRefused(message, who, authenticator, admission.refusal);
+      const ticket = admission.ticket;
+
       if (builtin && !(await store.guardian.takeBuiltinMessage(tenant.id, BUILTIN_MESSAGE_CAP))) {
+        await fraudGuard.settle(ticket, false, context);
         return refuse('too_many_sms_per_tenant', BUILTIN_PROVIDER_ID, `The built-in provider has sent its ${BUILTIN_MESSAGE_CAP} messages for this tenant: configure a delivery provider.`);
       }
 
@@ -337,30 +372,34 @@ export function createPhoneDelivery(
       const first = await attempt(message, channel, body, hops, sendId, 1, {});
       const done = deliveredAttempt(first.attempts);
       if (done && done.outcome.kind === 'delivered-to-provider') {
+        await fraudGuard.settle(ticket, true, context);
         return { channel, provider: done.hop.definition.id, deliveryId: first.rows[first.attempts.indexOf(done)]!.id, messageId: done.outcome.messageId, fellBack: false };
       }
+      await fraudGuard.providerFailed(tenant, to, context);
       // Nothing was sent: the message does not count against the built-in cap.
       if (builtin) await store.guardian.returnBuiltinMessage(tenant.id);
 
       const fallback = channel === 'sms' && settings.voiceFallback && settings.messageTypes.includes('voice') ? await hopsFor(tenant, settings, 'voice', to) : undefined;
       if (fallback && fallback.length > 0) {
-        // The voice call is a second send: it needs a token of the user's own.
-        const extra = await limiter.take(PHONE_LIMITS.sends, sendsKey).catch(() => undefined);
-        const script = extra?.allowed ? await render(message, 'voice').catch(() => undefined) : undefined;
-        if (extra?.allowed && script === undefined) await limiter.refund(PHONE_LIMITS.sends, sendsKey);
-        if (script !== undefined) {
+        // The voice call is a second message: it passes the guard again (its own bucket token, cost and counters).
+        const extra = await fraudGuard.admit({ tenant, userId: user.id, to, channel: 'voice', provider: fallback[0]!.definition.id, billed: true, context }).catch(() => undefined);
+        const script = extra?.ok ? await render(message, 'voice').catch(() => undefined) : undefined;
+        if (extra?.ok && script === undefined) await fraudGuard.settle(extra.ticket, false, context);
+        if (extra?.ok && script !== undefined) {
           const second = await attempt(message, 'voice', script, fallback, sendId, first.attempts.length + 1, { fallback_from: 'sms' });
           const voiced = deliveredAttempt(second.attempts);
           if (voiced && voiced.outcome.kind === 'delivered-to-provider') {
+            await fraudGuard.settle(ticket, mayHaveBeenDelivered(first.attempts), context);
+            await fraudGuard.settle(extra.ticket, true, context);
             return { channel: 'voice', provider: voiced.hop.definition.id, deliveryId: second.rows[second.attempts.indexOf(voiced)]!.id, messageId: voiced.outcome.messageId, fellBack: true };
           }
-          if (!mayHaveBeenDelivered(second.attempts)) await limiter.refund(PHONE_LIMITS.sends, sendsKey);
+          await fraudGuard.settle(extra.ticket, mayHaveBeenDelivered(second.attempts), context);
         }
       }
 
       // A provider that never answered may have delivered after all: that send still counts. Otherwise nothing left
       // Guardline, and a provider outage must not lock users out for hours.
-      if (!mayHaveBeenDelivered(first.attempts)) await limiter.refund(PHONE_LIMITS.sends, sendsKey);
+      await fraudGuard.settle(ticket, mayHaveBeenDelivered(first.attempts), context);
       const { reason, text } = refusalOf(first.attempts);
       throw new PhoneSendError(reason, channel, text);
     },

@@ -1,3 +1,4 @@
+import type { PhoneFraudPatch } from '../../src/domain/phone-fraud/settings.js';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
@@ -64,7 +65,15 @@ export interface TestContextOptions {
   delivery?: Partial<DeliveryConfig>;
   /** Actions: e.g. `{ allowPrivateNetwork: true }` so an action may call a fake on loopback. */
   actions?: Partial<ActionsConfig>;
+  /**
+   * The default tenant's phone fraud rules (PATCH /api/v2/attack-protection/phone-fraud), applied after bootstrap.
+   * Default HARNESS_PHONE_FRAUD: the product's defaults without the per-number velocity rule, because most tests
+   * enrol many users with the same handful of numbers; the fraud tests (test/fraud) pass the rules they test.
+   */
+  phoneFraud?: PhoneFraudPatch;
 }
+
+export const HARNESS_PHONE_FRAUD: PhoneFraudPatch = { velocity: { per_number: { enabled: false } } };
 
 /** A migrated database of its own: SQLite in memory, or a fresh PostgreSQL schema that `drop` removes again. */
 export async function openTestDatabase(dialect: Dialect, postgresUrl = TEST_POSTGRES_URL, observe?: StatementObserver): Promise<{ handle: DatabaseHandle; drop(): Promise<void> }> {
@@ -116,6 +125,7 @@ export async function createTestContext(dialect: Dialect, options: TestContextOp
     ...(options.providers ? { extraProviders: options.providers } : {}),
   });
   const boot = await bootstrap(services, { defaultTenant: 'default' });
+  await services.protections.updatePhoneFraud(boot.tenant, options.phoneFraud ?? HARNESS_PHONE_FRAUD);
   const app = await buildApp({ services, enforceDeclaredStatuses: true });
   await app.ready();
   return {

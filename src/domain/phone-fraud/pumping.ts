@@ -1,9 +1,13 @@
 /**
  * The pumping detector's verdicts, from traffic counters read per slot (oldest first, the current slot last). Pure.
+ * Pumped numbers never type their codes back, real users nearly always do: the completion rate is what tells the
+ * two apart, so volume alone never blocks (a tenant's launch in a new city is a spike too).
  *
- * - spike: the current slot holds at least `min_messages` sends and more than `spike_factor` times the average slot
- *   of the baseline before it. A prefix never used before has a baseline of 0, so its first `min_messages` sends in
- *   one window are the most an attack gets through.
+ * - spike: the current slot holds at least `min_messages` sends, more than `spike_factor` times the average slot of
+ *   the baseline before it, and fewer than `min_completion_rate` of this window's codes were verified (people type
+ *   a code within a minute or two, so by the `min_messages`-th send most earlier ones of a real burst are back). A
+ *   prefix never used before has a baseline of 0: its first `min_messages` unverified sends in one window are the
+ *   most a burst gets through.
  * - low completion: over the baseline's finished slots (the current one is left out: its codes may still be typed),
  *   at least `min_messages` codes were sent and fewer than `min_completion_rate` of them were verified. This catches
  *   an attack paced below the spike threshold.
@@ -35,7 +39,8 @@ export function spikeVerdict(sent: readonly number[], settings: Pick<PumpingDete
 
 export function pumpingVerdict(traffic: PrefixTraffic, settings: PumpingDetection): PumpingVerdict | undefined {
   const spike = spikeVerdict(traffic.sent, settings);
-  if (spike) return spike;
+  const [sentNow, verifiedNow] = [traffic.sent.at(-1) ?? 0, traffic.verified.at(-1) ?? 0];
+  if (spike && Math.min(verifiedNow, sentNow) / sentNow < settings.min_completion_rate) return spike;
   const sent = sum(traffic.sent.slice(0, -1));
   const verified = Math.min(sent, sum(traffic.verified.slice(0, -1)));
   if (sent >= settings.min_messages && verified / sent < settings.min_completion_rate) {

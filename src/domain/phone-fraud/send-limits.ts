@@ -83,6 +83,8 @@ export interface SendLimitsInput {
   /** phone provider protection: `exponential` adds the back-off, with the level read before (0–6) */
   backoff: { level: number; jitter: number } | undefined;
   watched: readonly WatchedUsage[];
+  /** false: leave the pumping detector's traffic counters out (a message that costs nothing) */
+  countTraffic: boolean;
 }
 
 export function sendLimits(facts: SendFacts, input: SendLimitsInput): { takes: LimitTake[]; labels: TakeLabel[] } {
@@ -147,7 +149,7 @@ export function sendLimits(facts: SendFacts, input: SendLimitsInput): { takes: L
   }
 
   const pumping = settings.pumping_detection;
-  if (pumping.enabled) {
+  if (pumping.enabled && input.countTraffic) {
     const slot = trafficSlot(facts.now, pumping.window_minutes);
     // kept for the whole baseline (plus one window), then forgotten
     const endsAt = (slot + 1) * pumping.window_minutes * MINUTE + pumping.baseline_hours * 3_600_000;

@@ -70,6 +70,10 @@ export function oauthRefusal(refusal: PhoneMfaRefusal, step: MfaApiStep, input: 
       return new OAuthError('too_many_attempts', 'Too many token requests for this MFA transaction. Wait a minute before retrying.', retryAfter(refusal.retryAfterMs));
     case 'builtin_cap_reached':
       return new OAuthError('too_many_sms_per_tenant', 'The tenant has used up the messages of the built-in phone provider. Ask its administrator to configure a delivery provider.');
+    case 'number_not_allowed':
+      return new OAuthError('invalid_request', `${refusal.channel === 'sms' ? 'SMS messages' : 'Voice calls'} to this phone number are not allowed by the tenant's fraud rules. Use another number or another authenticator.`);
+    case 'budget_reached':
+      return new OAuthError('too_many_sms_per_tenant', "The tenant's phone message budget for this period is used up. Try again later, or ask its administrator.", { statusCode: 429 });
     case 'send_failed':
       return refusal.permanent
         ? new OAuthError('invalid_request', 'The code could not be delivered to this phone number. Check the number, or use another authenticator.')

@@ -1,3 +1,4 @@
+import type { Tenant } from '../tenants.js';
 import type { Authenticators } from '../authenticators.js';
 import type { ServiceDeps } from '../context.js';
 import type { EventLog } from '../events.js';
@@ -25,14 +26,14 @@ export type { Commit, Committed, VerifiedCode, UsedRecoveryCode } from './verifi
  */
 export function createPhoneMfa(
   deps: ServiceDeps,
-  services: { guardian: Guardian; authenticators: Authenticators; phoneDelivery: PhoneDelivery; events: EventLog },
+  services: { guardian: Guardian; authenticators: Authenticators; phoneDelivery: PhoneDelivery; events: EventLog; codeVerified?: (tenant: Tenant, phoneNumber: string) => Promise<void> },
 ) {
-  const { guardian, authenticators, phoneDelivery, events } = services;
+  const { guardian, authenticators, phoneDelivery, events, codeVerified } = services;
   const transactions = createTransactions(deps, { events });
   const codes = createCodes(deps, { events });
   const policy = createPolicy(deps, { guardian, phoneDelivery });
   const { confirmedPhones, sendChallenge } = createChallenge(deps, { guardian, phoneDelivery, events, codes });
-  const { verifyCode, useRecoveryCode } = createVerification(deps, { guardian, authenticators, events, codes, transactions });
+  const { verifyCode, useRecoveryCode } = createVerification(deps, { guardian, authenticators, events, codes, transactions, ...(codeVerified ? { codeVerified } : {}) });
   return {
     /** Whether a second factor is due for the user (policy.ts). */
     isRequired: policy.isRequired,

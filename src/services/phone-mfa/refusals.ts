@@ -37,6 +37,10 @@ export type PhoneMfaRefusal =
   | { code: 'too_many_failures'; retryAfterMs: number }
   | { code: 'too_many_exchanges'; retryAfterMs: number }
   | { code: 'builtin_cap_reached' }
+  /** A fraud rule refuses the number (its country, a blocked or high-risk prefix, a pumping block): services/phone-fraud. */
+  | { code: 'number_not_allowed'; channel: MessageChannel }
+  /** The tenant's phone budget for the period is used up. */
+  | { code: 'budget_reached' }
   // delivery
   /** Nothing was delivered: `permanent` when the provider refused the number (another try fails the same way). */
   | { code: 'send_failed'; channel: MessageChannel; permanent: boolean }

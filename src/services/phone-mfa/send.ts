@@ -6,6 +6,10 @@ export function sendRefusal(err: PhoneSendError): PhoneMfaRefusal {
   switch (err.reason) {
     case 'too_many_messages':
       return { code: 'too_many_messages', channel: err.channel, retryAfterMs: err.retryAfterMs };
+    case 'number_not_allowed':
+      return { code: 'number_not_allowed', channel: err.channel };
+    case 'budget_reached':
+      return { code: 'budget_reached' };
     case 'too_many_sms_per_tenant':
       return { code: 'builtin_cap_reached' };
     case 'voice_not_supported':

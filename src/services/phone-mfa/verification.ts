@@ -45,7 +45,22 @@ function split<Info, T>(commit: Commit<Info, T>) {
 
 export function createVerification(
   { store, clock }: ServiceDeps,
-  { guardian, authenticators, events, codes, transactions }: { guardian: Guardian; authenticators: Authenticators; events: EventLog; codes: Codes; transactions: Transactions },
+  {
+    guardian,
+    authenticators,
+    events,
+    codes,
+    transactions,
+    codeVerified,
+  }: {
+    guardian: Guardian;
+    authenticators: Authenticators;
+    events: EventLog;
+    codes: Codes;
+    transactions: Transactions;
+    /** A sent code was verified (the fraud guard's completion rate); its failure never fails the verification. */
+    codeVerified?: (tenant: Tenant, phoneNumber: string) => Promise<void>;
+  },
 ) {
   const nowIso = () => clock.now().toISOString();
 
@@ -77,7 +92,7 @@ export function createVerification(
     const surface = split(commit);
     await surface.prepare?.(info);
     const authenticator = { id: challenge.authenticator_id, type: challenge.channel };
-    return caught(() =>
+    const outcome = await caught(() =>
       store.transaction(async (tx) => {
         if (!(await tx.mfa.consumeChallenge(challenge.id, nowIso()))) throw new RefusedInTransaction({ code: 'code_used' });
         const at = nowIso();
@@ -98,6 +113,11 @@ export function createVerification(
         return ok({ ...info, result: written.value });
       }),
     );
+    if (outcome.ok && codeVerified) {
+      const phone = (await store.authenticators.find(tenant.id, challenge.authenticator_id).catch(() => undefined))?.phone_number;
+      if (phone) await codeVerified(tenant, phone).catch(() => undefined);
+    }
+    return outcome;
   }
 
   /**

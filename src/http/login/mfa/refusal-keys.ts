@@ -32,7 +32,10 @@ export function refusalOnPage(refusal: LoginMfaRefusal): { key: MfaErrorKey | un
     case 'send_failed':
       return { key: refusal.channel === 'voice' ? 'send-voice-failed' : 'send-sms-failed', status: refusal.permanent ? 400 : 503 };
     case 'builtin_cap_reached':
+    case 'budget_reached':
       return { key: 'send-sms-failed', status: 503 };
+    case 'number_not_allowed':
+      return { key: 'phone-not-allowed', status: 400 };
     case 'not_confirmed':
       return { key: 'no-confirmation', status: 400 };
     case 'invalid_recovery_code':

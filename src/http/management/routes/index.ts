@@ -80,6 +80,19 @@ import getBranding from './branding/get.js';
 import updateBranding from './branding/update.js';
 import getBruteForce from './attack-protection/get-brute-force.js';
 import updateBruteForce from './attack-protection/update-brute-force.js';
+import getSuspiciousIp from './attack-protection/get-suspicious-ip.js';
+import updateSuspiciousIp from './attack-protection/update-suspicious-ip.js';
+import getPhoneProviderProtection from './attack-protection/get-phone-provider-protection.js';
+import updatePhoneProviderProtection from './attack-protection/update-phone-provider-protection.js';
+import getPhoneFraud from './attack-protection/get-phone-fraud.js';
+import updatePhoneFraud from './attack-protection/update-phone-fraud.js';
+import listPrefixBlocks from './attack-protection/list-prefix-blocks.js';
+import putPrefixBlock from './attack-protection/put-prefix-block.js';
+import deletePrefixBlock from './attack-protection/delete-prefix-block.js';
+import listUsageTriggers from './attack-protection/list-usage-triggers.js';
+import createUsageTrigger from './attack-protection/create-usage-trigger.js';
+import getUsageTrigger from './attack-protection/get-usage-trigger.js';
+import deleteUsageTrigger from './attack-protection/delete-usage-trigger.js';
 import deleteUserBlocks from './user-blocks/delete.js';
 import deleteUserBlocksForUser from './user-blocks/delete-for-user.js';
 import listUserBlocks from './user-blocks/list.js';
@@ -181,6 +194,20 @@ export const MANAGEMENT_ROUTES: ManagementRoute[] = [
   // attack protection: brute-force settings and the blocks they write
   getBruteForce,
   updateBruteForce,
+  // attack protection: Auth0's suspicious IP throttling and phone provider protection, Guardline's phone fraud rules
+  getSuspiciousIp,
+  updateSuspiciousIp,
+  getPhoneProviderProtection,
+  updatePhoneProviderProtection,
+  getPhoneFraud,
+  updatePhoneFraud,
+  listPrefixBlocks,
+  putPrefixBlock,
+  deletePrefixBlock,
+  listUsageTriggers,
+  createUsageTrigger,
+  getUsageTrigger,
+  deleteUsageTrigger,
   listUserBlocks,
   deleteUserBlocks,
   listUserBlocksForUser,
