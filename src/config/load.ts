@@ -37,7 +37,17 @@ export interface GuardlineConfig {
   providerBaseUrls: Record<string, string>;
   delivery: DeliveryConfig;
   actions: ActionsConfig;
+  logStreams: LogStreamsConfig;
 }
+
+export interface LogStreamsConfig {
+  /** `GUARDLINE_LOG_STREAMS_ALLOW_HTTP`: sinks may be plain `http://` URLs (development and tests on loopback). */
+  allowHttp: boolean;
+  /** `GUARDLINE_LOG_STREAMS_SUSPEND_AFTER_HOURS`: how long a sink may fail without a break before its stream is suspended. */
+  suspendAfterMs: number;
+}
+
+export const LOG_STREAMS_DEFAULTS: LogStreamsConfig = { allowHttp: false, suspendAfterMs: 24 * 3_600_000 };
 
 export interface ActionsConfig {
   /** `GUARDLINE_ACTIONS_ALLOW_PRIVATE_NETWORK`: actions may fetch loopback/private/link-local addresses. */
@@ -257,6 +267,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (allowPrivate !== undefined && allowPrivate !== 'true' && allowPrivate !== 'false') problems.push('GUARDLINE_ACTIONS_ALLOW_PRIVATE_NETWORK: true or false');
   const actions: ActionsConfig = { allowPrivateNetwork: allowPrivate === 'true' };
 
+  const allowHttp = get('GUARDLINE_LOG_STREAMS_ALLOW_HTTP');
+  if (allowHttp !== undefined && allowHttp !== 'true' && allowHttp !== 'false') problems.push('GUARDLINE_LOG_STREAMS_ALLOW_HTTP: true or false');
+  const logStreams: LogStreamsConfig = {
+    allowHttp: allowHttp === 'true',
+    suspendAfterMs: integer('GUARDLINE_LOG_STREAMS_SUSPEND_AFTER_HOURS', LOG_STREAMS_DEFAULTS.suspendAfterMs / 3_600_000, 1, 720) * 3_600_000,
+  };
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     database,
@@ -278,5 +295,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     providerBaseUrls,
     delivery,
     actions,
+    logStreams,
   };
 }

@@ -20,6 +20,7 @@ const NOT_FOUND_CODES: Record<NotFoundError['entity'], ManagementErrorCode> = {
   action: 'inexistent_action',
   action_version: 'inexistent_action_version',
   action_execution: 'inexistent_action_execution',
+  log_stream: 'inexistent_log_stream',
 };
 
 const CONFLICT_CODES: Record<ConflictError['entity'], ManagementErrorCode> = {
@@ -32,6 +33,7 @@ const CONFLICT_CODES: Record<ConflictError['entity'], ManagementErrorCode> = {
   phone_template: 'phone_template_exists',
   action: 'action_exists',
   action_bound: 'action_bound',
+  log_stream_limit: 'too_many_log_streams',
 };
 
 /** The message prefix and errorCode of a validation error, by the part of the request that failed. */
