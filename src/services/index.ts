@@ -16,6 +16,7 @@ import { createDevInboxWriter } from '../delivery/dev-inbox.js';
 import { createProviderRegistry, shippedProviders } from '../delivery/registry.js';
 import { createEnrollmentTickets } from './enrollment-tickets.js';
 import { createEventLog } from './events.js';
+import { createLogStreamServices } from './log-streams/index.js';
 import { createGuardian } from './guardian.js';
 import { createMfaApi } from './mfa-api/index.js';
 import { createPhoneDelivery } from './phone-delivery.js';
@@ -94,6 +95,7 @@ export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }
   const mfaApi = createMfaApi(deps, { phoneMfa, users, clients, guardian, authenticators, userTokens, tokens, events });
   const loginSettings = createLoginSettings(deps, { cache });
   const rememberedBrowsers = createRememberedBrowsers(deps);
+  const logStreams = createLogStreamServices(deps);
   return {
     deps,
     tenants,
@@ -125,9 +127,12 @@ export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }
     actions,
     phoneActions,
     actionRetries,
+    /** `/api/v2/log-streams` and the delivery worker (started by `guardline start`). */
+    logStreams,
     /** Stops background work and frees the sandbox's isolates (shutdown, tests). Storage is the caller's to close. */
     async close(): Promise<void> {
       await actionRetries.stop();
+      await logStreams.delivery.stop();
       if (!deps.actionSandbox) await actionSandbox.close();
       if (!deps.actionCache) await actionCache.close();
     },
