@@ -108,7 +108,7 @@ describe.each(DIALECTS)('log stream delivery (%s)', (dialect) => {
     const tenant = await newTenant();
     const person: LogEntryInput = {
       type: 's',
-      userId: 'auth0|jane',
+      userId: 'auth0|u1',
       userName: 'jane@example.com',
       details: { email: 'jane@example.com', phone_number: '+14155550123', nested: { to: '+14155550123', contact: ['+14155550123'] }, given_name: 'Jane', family_name: 'Doe', username: 'jdoe', address: { street: '1 Main St', city: 'Springfield' }, note: 'keep me' },
     };
@@ -122,7 +122,7 @@ describe.each(DIALECTS)('log stream delivery (%s)', (dialect) => {
 
     const masked = data('mask');
     expect(masked.log_id).toBe(id);
-    expect(masked.data).toMatchObject({ log_id: id, type: 's', user_id: 'auth0|jane', user_name: 'j****@****' });
+    expect(masked.data).toMatchObject({ log_id: id, type: 's', user_id: 'auth0|u1', user_name: 'j****@****' });
     expect(masked.data.details).toEqual({
       email: 'j****@****',
       phone_number: 'XXXXXXX0123',
@@ -160,6 +160,7 @@ describe.each(DIALECTS)('log stream delivery (%s)', (dialect) => {
     const ok = await record(tenant, [login(1)]);
     await runDue();
     expect(requests()).toHaveLength(1);
+    clock.advance(1_000); // caught up: the stream is read again a second later
     sink.answer(() => 500);
     const failing = await record(tenant, [login(2), login(3)]);
     await runDue();
@@ -223,12 +224,12 @@ describe.each(DIALECTS)('log stream delivery (%s)', (dialect) => {
     node1.logStreams.delivery.start(5);
     node2.logStreams.delivery.start(5);
     try {
-      const deadline = Date.now() + 30_000;
+      const deadline = Date.now() + 20_000;
       let round = 0;
       for (;;) {
         const unique = [...new Set(sink.accepted('JSONLINES').map((r) => r.log_id))];
-        if (unique.length >= expected.length + 60) break;
-        if (Date.now() > deadline) throw new Error(`only ${unique.length} of ${expected.length + 60} events arrived`);
+        if (round >= 30 && unique.length >= expected.length) break;
+        if (Date.now() > deadline) throw new Error(`only ${unique.length} of ${expected.length} events arrived after ${round} rounds; ${sink.requests.length} requests: ${JSON.stringify(await ctx().handle.db.selectFrom('log_streams').selectAll().where('tenant_id', '=', tenant.id).execute())}`);
         // more events while delivery runs, another tenant's among them
         if (round < 30) {
           expected.push(...(await record(tenant, [login(round + 5000), login(round + 6000)])));
