@@ -262,6 +262,8 @@ export function createLogStreams(deps: Pick<ServiceDeps, 'store' | 'clock' | 'ra
         set.sink = JSON.stringify(sink);
         const sealed = authorization(sinkPatch.httpAuthorization);
         if (sealed !== undefined) set.authorization = sealed;
+        // a fixed sink is tried at once, not at the end of the current back-off
+        if (current.status === 'active') set.next_attempt_at = now;
       }
       if (patch.filters !== undefined) set.filters = filters(patch.filters);
       if (patch.pii_config !== undefined) set.pii_config = pii(patch.pii_config);
