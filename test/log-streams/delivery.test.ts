@@ -210,6 +210,31 @@ describe.each(DIALECTS)('log stream delivery (%s)', (dialect) => {
     expect(sink.accepted('JSONARRAY').map((r) => r.log_id)).toEqual(ids);
   });
 
+  it("a stream another node holds is left alone until that node's lease runs out; the cursor survives a restart", async () => {
+    fresh();
+    const tenant = await newTenant();
+    const created = await stream(tenant, {}, { httpContentFormat: 'JSONARRAY' });
+    const ids = await record(tenant, [login(1)]);
+    const now = clock.now().toISOString();
+    expect(await ctx().services.deps.store.logStreams.claim(created.id, now, new Date(clock.now().getTime() + 60_000).toISOString(), 'node_elsewhere')).toBe(true);
+    const restarted = buildServices(ctx().services.deps);
+    const again = buildServices(ctx().services.deps);
+    try {
+      expect(await restarted.logStreams.delivery.runDue()).toBe(0);
+      expect(sink.requests).toHaveLength(0);
+      clock.advance(60_001);
+      expect(await restarted.logStreams.delivery.runDue()).toBe(1);
+      expect(sink.accepted('JSONARRAY').map((r) => r.log_id)).toEqual(ids);
+      const more = await record(tenant, [login(2)]);
+      clock.advance(1_000);
+      await again.logStreams.delivery.runDue();
+      expect(sink.accepted('JSONARRAY').map((r) => r.log_id)).toEqual([...ids, ...more]);
+    } finally {
+      await restarted.close();
+      await again.close();
+    }
+  });
+
   it('two nodes on one database, both polling, a sink failing for a while: every event arrives, in order, once after de-duplication', async () => {
     fresh();
     const tenant = await newTenant();
