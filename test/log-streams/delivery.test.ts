@@ -220,10 +220,11 @@ describe.each(DIALECTS)('log stream delivery (%s)', (dialect) => {
     const restarted = buildServices(ctx().services.deps);
     const again = buildServices(ctx().services.deps);
     try {
-      expect(await restarted.logStreams.delivery.runDue()).toBe(0);
+      // (the other tests' streams are polled too: only this stream's sink requests count)
+      await restarted.logStreams.delivery.runDue();
       expect(sink.requests).toHaveLength(0);
       clock.advance(60_001);
-      expect(await restarted.logStreams.delivery.runDue()).toBe(1);
+      await restarted.logStreams.delivery.runDue();
       expect(sink.accepted('JSONARRAY').map((r) => r.log_id)).toEqual(ids);
       const more = await record(tenant, [login(2)]);
       clock.advance(1_000);
