@@ -4,7 +4,8 @@ import type { LogStreamRow } from '../../store/repositories/log-streams.js';
 import type { ServiceDeps } from '../context.js';
 import { toLogEntry } from '../events.js';
 import { readableRun } from './outbox.js';
-import { applyPii, bodiesFor, passesFilters, piiHasher, type ContentFormat, type PiiConfig, type StreamFilter, type StreamRecord } from './records.js';
+import { applyPii, bodiesFor, passesFilters, piiHasher, type PiiConfig, type StreamFilter, type StreamRecord } from './records.js';
+import type { StoredSink } from './streams.js';
 
 /**
  * The log stream worker: every node runs one (inside `guardline start`); each batch of a stream is sent by the one
@@ -36,13 +37,6 @@ export const OUTBOX_RETENTION_MS = 7 * 86_400_000;
 
 export function backoffMs(failures: number): number {
   return Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, failures - 1), BACKOFF_MAX_MS);
-}
-
-interface StoredSink {
-  httpEndpoint: string;
-  httpContentFormat: ContentFormat;
-  httpContentType: string;
-  httpCustomHeaders: Array<{ header: string; value: string }>;
 }
 
 export function createLogStreamDelivery(deps: Pick<ServiceDeps, 'store' | 'clock' | 'random' | 'secretBox' | 'config' | 'fetch'>) {

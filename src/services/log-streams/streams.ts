@@ -32,7 +32,7 @@ type HttpSinkInput = Static<typeof HttpSinkInput>;
 const HttpSinkPatch = Type.Partial(HttpSinkInput, { additionalProperties: false });
 
 /** The sink as stored (`httpAuthorization` is sealed in a column of its own). */
-interface StoredSink {
+export interface StoredSink {
   httpEndpoint: string;
   httpContentFormat: ContentFormat;
   httpContentType: string;
