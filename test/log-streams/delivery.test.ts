@@ -110,7 +110,7 @@ describe.each(DIALECTS)('log stream delivery (%s)', (dialect) => {
       type: 's',
       userId: 'auth0|u1',
       userName: 'jane@example.com',
-      details: { email: 'jane@example.com', phone_number: '+14155550123', nested: { to: '+14155550123', contact: ['+14155550123'] }, given_name: 'Jane', family_name: 'Doe', username: 'jdoe', address: { street: '1 Main St', city: 'Springfield' }, note: 'keep me' },
+      details: { email: 'jane@example.com', phone_number: '+14155550123', nested: { to: '+14155550123', contact: ['+14155550123'] }, given_name: 'Jane', family_name: 'Doe', username: 'jdoe', address: { street: '1 Main St', city: 'Springfield' }, note: 'keep me', message: 'Sent to +14155550123 for jane@example.com.' },
     };
     const allFields = ['first_name', 'last_name', 'username', 'email', 'phone', 'address'] as const;
     await stream(tenant, { pii_config: { log_fields: [...allFields], method: 'mask' } }, { httpContentFormat: 'JSONARRAY', httpCustomHeaders: [{ header: 'X-Stream', value: 'mask' }] });
@@ -132,6 +132,7 @@ describe.each(DIALECTS)('log stream delivery (%s)', (dialect) => {
       username: 'j****',
       address: { street: '1****', city: 'S****' },
       note: 'keep me',
+      message: 'Sent to XXXXXXX0123 for j****@****.',
     });
 
     const hashed = data('hash').data;
@@ -148,7 +149,7 @@ describe.each(DIALECTS)('log stream delivery (%s)', (dialect) => {
     expect(JSON.stringify(hashed)).not.toContain('4155550123');
 
     const phoneOnly = data('phone').data;
-    expect(phoneOnly.details).toMatchObject({ email: 'jane@example.com', phone_number: 'XXXXXXX0123', given_name: 'Jane', note: 'keep me' });
+    expect(phoneOnly.details).toMatchObject({ email: 'jane@example.com', phone_number: 'XXXXXXX0123', given_name: 'Jane', note: 'keep me', message: 'Sent to XXXXXXX0123 for jane@example.com.' });
     expect(phoneOnly.user_name).toBe('jane@example.com');
   });
 

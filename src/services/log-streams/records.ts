@@ -49,7 +49,8 @@ const FIELD_KEYS: Record<PiiField, RegExp> = {
   address: /^address$/i,
 };
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const E164 = /^\+[1-9]\d{6,14}$/;
+const E164_IN_TEXT = /\+[1-9]\d{6,14}(?!\d)/g;
+const EMAIL_IN_TEXT = /[^\s@"'<>(),;:]+@[^\s@"'<>(),;:]+\.[A-Za-z]{2,}/g;
 /** Already masked by the event log (XXXXXXX1234): left as it is by `mask`, hashed as it is by `hash`. */
 const MASKED_PHONE = /^X+\d{0,4}$/;
 
@@ -71,8 +72,8 @@ function maskString(value: string, field: PiiField): string {
 
 /**
  * `pii_config`: masks or hashes the listed fields of the log object, at any depth of `details`. A field is found by
- * its key (`email`, `phone_number`, `user_name`, `given_name`, …); besides, an E.164 number anywhere is a `phone`
- * and an e-mail address anywhere (a `user_name` is often one) is an `email`.
+ * its key (`email`, `phone_number`, `user_name`, `given_name`, …); besides, an E.164 number anywhere (also inside a
+ * longer string) is a `phone` and an e-mail address anywhere (a `user_name` is often one) is an `email`.
  */
 export function applyPii(entry: LogEntry, config: PiiConfig | null | undefined, hash: Hasher): LogEntry {
   if (!config || config.log_fields.length === 0) return entry;
@@ -80,17 +81,16 @@ export function applyPii(entry: LogEntry, config: PiiConfig | null | undefined, 
   const change = (value: string, field: PiiField) => (config.method === 'hash' ? hash(value) : maskString(value, field));
 
   const fieldOfKey = (key: string): PiiField | undefined => (PII_FIELDS as readonly PiiField[]).find((f) => fields.has(f) && FIELD_KEYS[f].test(key));
-  const fieldOfValue = (value: string): PiiField | undefined => {
-    if (fields.has('phone') && E164.test(value)) return 'phone';
-    if (fields.has('email') && EMAIL.test(value)) return 'email';
-    return undefined;
+  /** Numbers and addresses inside a longer string (a description, a message) are changed where they stand. */
+  const inText = (value: string): string => {
+    let out = value;
+    if (fields.has('phone')) out = out.replace(E164_IN_TEXT, (m) => change(m, 'phone'));
+    if (fields.has('email')) out = out.replace(EMAIL_IN_TEXT, (m) => change(m, 'email'));
+    return out;
   };
 
   const walk = (value: unknown, field: PiiField | undefined, depth: number): unknown => {
-    if (typeof value === 'string') {
-      const f = field ?? fieldOfValue(value);
-      return f ? change(value, f) : value;
-    }
+    if (typeof value === 'string') return field ? change(value, field) : inText(value);
     if (value === null || typeof value !== 'object' || depth > 8) return value;
     if (Array.isArray(value)) return value.map((v) => walk(v, field, depth + 1));
     const out: Record<string, unknown> = {};
