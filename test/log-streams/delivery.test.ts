@@ -198,7 +198,7 @@ describe.each(DIALECTS)('log stream delivery (%s)', (dialect) => {
     expect((await ctx().services.logStreams.streams.get(tenant, created.id)).health).toMatchObject({ last_delivered_log_id: failing[1], lag: 0, consecutive_failures: 0 });
   });
 
-  it('a paused stream sends nothing; set active, it sends what it missed', async () => {
+  it('a paused stream sends nothing (its lag grows); set active, it sends what it missed', async () => {
     fresh();
     const tenant = await newTenant();
     const created = await stream(tenant, {}, { httpContentFormat: 'JSONARRAY' });
@@ -206,9 +206,12 @@ describe.each(DIALECTS)('log stream delivery (%s)', (dialect) => {
     const ids = await record(tenant, [login(1), login(2)]);
     await runDue();
     expect(sink.requests).toHaveLength(0);
+    const lagOf = async () => (await ctx().services.logStreams.streams.lagSamples()).find((s) => s.stream === created.id)?.lag;
+    expect(await lagOf()).toBe(2);
     await ctx().services.logStreams.streams.update(tenant, created.id, { status: 'active' });
     await runDue();
     expect(sink.accepted('JSONARRAY').map((r) => r.log_id)).toEqual(ids);
+    expect(await lagOf()).toBe(0);
   });
 
   it("a stream another node holds is left alone until that node's lease runs out; the cursor survives a restart", async () => {

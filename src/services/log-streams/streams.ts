@@ -276,6 +276,15 @@ export function createLogStreams(deps: Pick<ServiceDeps, 'store' | 'clock' | 'ra
       return view(await found(tenant, id));
     },
 
+    /**
+     * Every stream's lag (its tenant's events after its cursor), in the `{stream, lag}` shape of a metrics lag source
+     * (`guardline_log_stream_lag`).
+     */
+    async lagSamples(): Promise<Array<{ stream: string; lag: number }>> {
+      const rows = await store.logStreams.all();
+      return Promise.all(rows.map(async (r) => ({ stream: r.id, lag: await store.logStreams.pending(r.tenant_id, Number(r.cursor_seq)) })));
+    },
+
     async remove(tenant: Tenant, id: string): Promise<void> {
       if (!(await store.logStreams.delete(tenant.id, id))) throw new NotFoundError('log_stream', 'The log stream does not exist.');
     },

@@ -19,6 +19,8 @@ export function logStreamRepository(db: Kysely<Database>) {
     find: (tenantId: string, id: string) =>
       db.selectFrom('log_streams').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst(),
     findById: (id: string) => db.selectFrom('log_streams').selectAll().where('id', '=', id).executeTakeFirst(),
+    /** Every tenant's streams (the metrics' lag source). */
+    all: () => db.selectFrom('log_streams').select(['id', 'tenant_id', 'cursor_seq']).orderBy('id').execute(),
     list: (tenantId: string) => db.selectFrom('log_streams').selectAll().where('tenant_id', '=', tenantId).orderBy('id').execute(),
     async count(tenantId: string): Promise<number> {
       const row = await db.selectFrom('log_streams').select((eb) => eb.fn.countAll<string | number>().as('n')).where('tenant_id', '=', tenantId).executeTakeFirst();
