@@ -127,6 +127,8 @@ export async function startServer(config: GuardlineConfig): Promise<RunningServe
     // Retries that actions asked for (durable: a restart, or another node, picks them up).
     guardline.services.actionRetries.start();
     guardline.services.usageTriggers.start();
+    // Log streams: each node polls; a lease per stream makes one node send each batch.
+    guardline.services.logStreams.delivery.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `${config.tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;

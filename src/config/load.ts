@@ -42,7 +42,17 @@ export interface GuardlineConfig {
   providerBaseUrls: Record<string, string>;
   delivery: DeliveryConfig;
   actions: ActionsConfig;
+  logStreams: LogStreamsConfig;
 }
+
+export interface LogStreamsConfig {
+  /** `GUARDLINE_LOG_STREAMS_ALLOW_HTTP`: sinks may be plain `http://` URLs (development and tests on loopback). */
+  allowHttp: boolean;
+  /** `GUARDLINE_LOG_STREAMS_SUSPEND_AFTER_HOURS`: how long a sink may fail without a break before its stream is suspended. */
+  suspendAfterMs: number;
+}
+
+export const LOG_STREAMS_DEFAULTS: LogStreamsConfig = { allowHttp: false, suspendAfterMs: 24 * 3_600_000 };
 
 export interface ActionsConfig {
   /** `GUARDLINE_ACTIONS_ALLOW_PRIVATE_NETWORK`: actions may fetch loopback/private/link-local addresses. */
@@ -281,6 +291,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     if (problem) problems.push(`GUARDLINE_PHONE_PRICES: ${problem} (e.g. {"default":{"sms":0.0079,"voice":{"default":0.014,"JP":0.1}}})`);
     else phonePrices = parsed as PriceTable;
   }
+  const allowHttp = get('GUARDLINE_LOG_STREAMS_ALLOW_HTTP');
+  if (allowHttp !== undefined && allowHttp !== 'true' && allowHttp !== 'false') problems.push('GUARDLINE_LOG_STREAMS_ALLOW_HTTP: true or false');
+  const logStreams: LogStreamsConfig = {
+    allowHttp: allowHttp === 'true',
+    suspendAfterMs: integer('GUARDLINE_LOG_STREAMS_SUSPEND_AFTER_HOURS', LOG_STREAMS_DEFAULTS.suspendAfterMs / 3_600_000, 1, 720) * 3_600_000,
+  };
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -305,5 +321,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     delivery,
     actions,
     phonePrices,
+    logStreams,
   };
 }

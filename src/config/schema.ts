@@ -179,6 +179,18 @@ export const CONFIG_OPTIONS = [
     defaultText: '`false`',
   },
   {
+    env: 'GUARDLINE_LOG_STREAMS_ALLOW_HTTP',
+    description:
+      '`true` lets log streams deliver to plain `http://` endpoints (development and tests: a sink on 127.0.0.1). Off by default: a sink must be `https://`, since batches carry the events and the `httpAuthorization` header.',
+    defaultText: '`false`',
+  },
+  {
+    env: 'GUARDLINE_LOG_STREAMS_SUSPEND_AFTER_HOURS',
+    description:
+      'How long a log stream\'s sink may fail without a single success before the stream is `suspended` (1–720 hours). Delivery is retried with exponential back-off (1 s doubling up to 5 min) until then; `PATCH` with `status: "active"` resumes from the last delivered event.',
+    defaultText: '`24`',
+  },
+  {
     env: 'GUARDLINE_CONFIG_FILE',
     description:
       'Optional JSON file whose keys are the variable names above. Environment variables win over the file.',

@@ -28,6 +28,8 @@ export const newId = {
   userBlock: (r: RandomSource) => `ubl_${randomString(r, 16)}`,
   /** Auth0's phone provider ids look like `pro_XXXXXXXXXXXXXXXX`. */
   phoneProvider: (r: RandomSource) => `pro_${randomString(r, 16)}`,
+  /** Auth0's log stream ids look like `lst_0000000000012345`. */
+  logStream: (r: RandomSource) => `lst_${randomString(r, 16)}`,
 };
 
 /**

@@ -70,6 +70,10 @@ export function toLogEntry(row: LogRow): LogEntry {
   return entry;
 }
 
+/**
+ * Every row written to `logs` also gets its log stream position (`log_outbox.seq`, migration 0011) from a trigger in
+ * the same statement: one round trip, and the position commits or rolls back with the event.
+ */
 export function createEventLog({ store, clock, random }: Pick<ServiceDeps, 'store' | 'clock' | 'random'>) {
   const newLogId = createSortableIdGenerator(random);
 

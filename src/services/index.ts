@@ -16,6 +16,7 @@ import { createDevInboxWriter } from '../delivery/dev-inbox.js';
 import { createProviderRegistry, shippedProviders } from '../delivery/registry.js';
 import { createEnrollmentTickets } from './enrollment-tickets.js';
 import { createEventLog } from './events.js';
+import { createLogStreamServices } from './log-streams/index.js';
 import { createGuardian } from './guardian.js';
 import { createMfaApi } from './mfa-api/index.js';
 import { createPhoneDelivery } from './phone-delivery.js';
@@ -106,6 +107,9 @@ export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }
   const mfaApi = createMfaApi(deps, { phoneMfa, users, clients, guardian, authenticators, userTokens, tokens, events });
   const loginSettings = createLoginSettings(deps, { cache });
   const rememberedBrowsers = createRememberedBrowsers(deps);
+  const logStreams = createLogStreamServices(deps);
+  // guardline_log_stream_lag: events not yet delivered, per stream (read at each scrape).
+  metrics.registerLagSource(() => logStreams.streams.lagSamples());
   return {
     deps,
     tenants,
@@ -141,12 +145,15 @@ export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }
     prefixBlocks,
     usageTriggers,
     fraudGuard,
+    /** `/api/v2/log-streams` and the delivery worker (started by `guardline start`). */
+    logStreams,
     /** This instance's Prometheus registry and the functions that feed it (`GET /metrics`, docs/metrics.md). */
     metrics,
     /** Stops background work and frees the sandbox's isolates (shutdown, tests). Storage is the caller's to close. */
     async close(): Promise<void> {
       await actionRetries.stop();
       await usageTriggers.stop();
+      await logStreams.delivery.stop();
       if (!deps.actionSandbox) await actionSandbox.close();
       if (!deps.actionCache) await actionCache.close();
     },

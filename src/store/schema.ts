@@ -552,6 +552,45 @@ export interface ActionRetriesTable {
   created_at: string;
 }
 
+/** One row per event, written by a trigger on `logs` (migration 0011): the event's stream position. */
+export interface LogOutboxTable {
+  /** assigned by the database; PostgreSQL's bigint arrives as a string */
+  seq: Generated<number | string>;
+  log_id: string;
+  tenant_id: string;
+  created_at: string;
+}
+
+/** An Auth0 log stream and its delivery state (migration 0011). */
+export interface LogStreamsTable {
+  /** `lst_<random>` */
+  id: string;
+  tenant_id: string;
+  name: string;
+  type: string;
+  status: string;
+  /** JSON of the sink, without `httpAuthorization` */
+  sink: string;
+  /** sealed `httpAuthorization` */
+  authorization: string | null;
+  filters: string | null;
+  pii_config: string | null;
+  is_priority: number;
+  cursor_seq: number | string;
+  last_log_id: string | null;
+  last_delivered_at: string | null;
+  last_error: string | null;
+  last_error_at: string | null;
+  consecutive_failures: number;
+  failing_since: string | null;
+  suspended_reason: string | null;
+  next_attempt_at: string;
+  lease_until: string | null;
+  lease_owner: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   tenant_domains: TenantDomainsTable;
@@ -592,4 +631,6 @@ export interface Database {
   phone_prefix_blocks: PhonePrefixBlocksTable;
   usage_triggers: UsageTriggersTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  log_outbox: LogOutboxTable;
+  log_streams: LogStreamsTable;
 }

@@ -27,6 +27,7 @@ import { loginSettingsRepository } from './repositories/login-settings.js';
 import { brandingRepository } from './repositories/branding.js';
 import { actionCacheRepository, actionRetryRepository } from './repositories/action-runtime.js';
 import { actionRepository } from './repositories/actions.js';
+import { logStreamRepository } from './repositories/log-streams.js';
 
 function repositories(db: Kysely<Database>) {
   return {
@@ -57,6 +58,7 @@ function repositories(db: Kysely<Database>) {
     actions: actionRepository(db),
     actionCache: actionCacheRepository(db),
     actionRetries: actionRetryRepository(db),
+    logStreams: logStreamRepository(db),
   };
 }
 

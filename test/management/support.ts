@@ -73,6 +73,7 @@ export async function storeSnapshot(ctx: Ctx): Promise<Record<string, unknown[]>
     branding: await db.selectFrom('branding').selectAll().orderBy('tenant_id').execute(),
     login_settings: await db.selectFrom('login_settings').selectAll().orderBy('tenant_id').execute(),
     remembered_browsers: await db.selectFrom('remembered_browsers').selectAll().orderBy('token_hash').execute(),
+    log_streams: await db.selectFrom('log_streams').selectAll().orderBy('id').execute(),
   };
 }
 

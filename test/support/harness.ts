@@ -13,7 +13,7 @@ import { migrateToLatest, openDatabase, type DatabaseHandle, type Dialect } from
 import { createStore } from '../../src/store/store.js';
 import type { StatementObserver } from '../../src/store/unavailable.js';
 import { TEST_POSTGRES_URL, TEST_REDIS_URL } from './services.js';
-import { ACTIONS_DEFAULTS, DELIVERY_DEFAULTS, type ActionsConfig, type BuiltinSmsUpstream, type DeliveryConfig } from '../../src/config/load.js';
+import { ACTIONS_DEFAULTS, DELIVERY_DEFAULTS, LOG_STREAMS_DEFAULTS, type ActionsConfig, type BuiltinSmsUpstream, type DeliveryConfig, type LogStreamsConfig } from '../../src/config/load.js';
 import type { ProviderDefinition } from '../../src/delivery/kit.js';
 import { createMemoryLimiter, createRedisLimiter, createSqlLimiter, type RateLimiter } from '../../src/limits/index.js';
 
@@ -71,6 +71,8 @@ export interface TestContextOptions {
    * enrol many users with the same handful of numbers; the fraud tests (test/fraud) pass the rules they test.
    */
   phoneFraud?: PhoneFraudPatch;
+  /** Log streams: e.g. `{ allowHttp: true }` so a stream may deliver to a sink on loopback. */
+  logStreams?: Partial<LogStreamsConfig>;
 }
 
 export const HARNESS_PHONE_FRAUD: PhoneFraudPatch = { velocity: { per_number: { enabled: false } } };
@@ -121,6 +123,7 @@ export async function createTestContext(dialect: Dialect, options: TestContextOp
       providerBaseUrls: options.providerBaseUrls ?? {},
       delivery: { ...DELIVERY_DEFAULTS, ...options.delivery },
       actions: { ...ACTIONS_DEFAULTS, ...options.actions },
+      logStreams: { ...LOG_STREAMS_DEFAULTS, ...options.logStreams },
     },
     ...(options.providers ? { extraProviders: options.providers } : {}),
   });

@@ -22,6 +22,7 @@ const NOT_FOUND_CODES: Record<NotFoundError['entity'], ManagementErrorCode> = {
   action_execution: 'inexistent_action_execution',
   prefix_block: 'inexistent_prefix_block',
   usage_trigger: 'inexistent_usage_trigger',
+  log_stream: 'inexistent_log_stream',
 };
 
 const CONFLICT_CODES: Record<ConflictError['entity'], ManagementErrorCode> = {
@@ -35,6 +36,7 @@ const CONFLICT_CODES: Record<ConflictError['entity'], ManagementErrorCode> = {
   action: 'action_exists',
   action_bound: 'action_bound',
   usage_trigger_limit: 'too_many_entities',
+  log_stream_limit: 'too_many_log_streams',
 };
 
 /** The message prefix and errorCode of a validation error, by the part of the request that failed. */

@@ -9,6 +9,7 @@ import * as m0007 from './0007_branding.js';
 import * as m0008 from './0008_universal_login.js';
 import * as m0009 from './0009_actions.js';
 import * as m0010 from './0010_action_delivery.js';
+import * as m0011 from './0011_log_streams.js';
 import * as m0012 from './0012_phone_fraud.js';
 
 /**
@@ -26,6 +27,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0008_universal_login': m0008,
   '0009_actions': m0009,
   '0010_action_delivery': m0010,
+  '0011_log_streams': m0011,
   '0012_phone_fraud': m0012,
 };
 

@@ -64,6 +64,11 @@ import revokeSigningKey from './keys/revoke.js';
 import rotateSigningKey from './keys/rotate.js';
 import getLog from './logs/get.js';
 import listLogs from './logs/list.js';
+import createLogStream from './log-streams/create.js';
+import listLogStreams from './log-streams/list.js';
+import getLogStream from './log-streams/get.js';
+import updateLogStream from './log-streams/update.js';
+import deleteLogStream from './log-streams/delete.js';
 import getTenantSettings from './tenants/get-settings.js';
 import updateTenantSettings from './tenants/update-settings.js';
 import createUser from './users/create.js';
@@ -139,6 +144,12 @@ export const MANAGEMENT_ROUTES: ManagementRoute[] = [
   // logs
   listLogs,
   getLog,
+  // log streams (Auth0's http type)
+  createLogStream,
+  listLogStreams,
+  getLogStream,
+  updateLogStream,
+  deleteLogStream,
   // tenant settings
   getTenantSettings,
   updateTenantSettings,
