@@ -16,6 +16,7 @@ import {
 } from '../domain/brute-force.js';
 import { newId } from '../domain/ids.js';
 import { NotFoundError, ValidationError } from '../errors/errors.js';
+import type { SuspiciousIpSettings } from '../domain/suspicious-ip.js';
 import type { BucketRule } from '../limits/index.js';
 import type { UserBlockRow } from '../store/repositories/user-blocks.js';
 import type { ConfigCache } from './config-cache.js';
@@ -65,7 +66,18 @@ const failureRule = (settings: BruteForceSettings): BucketRule => ({ name: 'logi
 
 const toView = (row: UserBlockRow): UserBlockView => ({ identifier: row.identifier, ...(row.ip ? { ip: row.ip } : {}), connection: row.connection });
 
-export function createBruteForce({ store, clock, random, limiter }: ServiceDeps, { events, cache }: { events: EventLog; cache: ConfigCache }) {
+/**
+ * Auth0's suspicious IP throttling, stage `pre-login`: failed logins from one address across every account. Its own
+ * bucket per tenant and IP, beside the per-identifier counters above; an empty bucket refuses every login attempt
+ * from the address (429 `too_many_attempts`, a `limit_mu` event) until it refills. A success does not refill it (a
+ * guesser with one account of its own must not reset the count).
+ */
+const preLoginRule = (settings: SuspiciousIpSettings): BucketRule => ({ name: 'suspicious_ip_prelogin', burst: settings.stage['pre-login'].max_attempts, refillEveryMs: settings.stage['pre-login'].rate });
+
+export function createBruteForce(
+  { store, clock, random, limiter }: ServiceDeps,
+  { events, cache, suspiciousIp }: { events: EventLog; cache: ConfigCache; suspiciousIp: (tenant: Tenant) => Promise<SuspiciousIpSettings> },
+) {
   /** Read by every password login: from the tenant's versioned configuration cache (config-cache.ts). */
   function settings(tenant: Tenant): Promise<BruteForceSettings> {
     return cache.read(tenant, 'attack-protection:brute-force', async () => parseStoredSettings(await store.attackProtection.findBruteForce(tenant.id)));
@@ -110,7 +122,7 @@ export function createBruteForce({ store, clock, random, limiter }: ServiceDeps,
     },
 
     async begin(tenant: Tenant, identifierAsTyped: string, context: RequestContext, actor: LoginActor): Promise<LoginAttempt> {
-      const current = await settings(tenant);
+      const [current, throttling] = await Promise.all([settings(tenant), suspiciousIp(tenant)]);
       const identifier = normaliseIdentifier(identifierAsTyped);
       // An unknown IP (a caller without a socket, e.g. a script calling the service) must never mean "every IP".
       const ip = normaliseIp(context.ip) || 'unknown';
@@ -120,6 +132,33 @@ export function createBruteForce({ store, clock, random, limiter }: ServiceDeps,
       const base = { clientId: actor.clientId, clientName: actor.clientName, userName: actor.userName, connection: DEFAULT_CONNECTION };
       const facts = { identifier, ip, mode: current.mode, max_attempts: current.max_attempts };
       const blockFacts = (row: Pick<UserBlockRow, 'ip' | 'created_at' | 'expires_at'>) => ({ ip: row.ip === '' ? 'every IP' : row.ip, created_at: row.created_at, expires_at: row.expires_at });
+
+      // Suspicious IP throttling: an address whose failed logins across accounts emptied its bucket is refused first.
+      const throttled = throttling.enabled && !isAllowlisted(compileAllowlist(throttling.allowlist), ip);
+      const ipRule = preLoginRule(throttling);
+      const ipKey = `${tenant.id}:${ip}`;
+      if (throttled && throttling.shields.includes('block') && !(await limiter.peek(ipRule, ipKey)).allowed) {
+        await events.record(
+          tenant.id,
+          { type: 'limit_mu', description: 'Login refused: too many failed logins from this IP address', ...base, details: { ip, stage: 'pre-login', max_attempts: throttling.stage['pre-login'].max_attempts, ...(throttling.shields.includes('admin_notification') ? { admin_notification: NOTIFICATION_NOT_SENT } : {}) } },
+          context,
+        );
+        return { blocked: true, async failed() { return { blocked: true }; }, async succeeded() {} };
+      }
+      /** Counts a failure against the address; the failure that empties the bucket writes the `limit_mu` event. */
+      const countIpFailure = async (): Promise<boolean> => {
+        if (!throttled) return false;
+        const taken = await limiter.take(ipRule, ipKey);
+        if (taken.allowed && taken.remaining > 0) return false;
+        if (taken.allowed) {
+          await events.record(
+            tenant.id,
+            { type: 'limit_mu', description: `Blocked IP address: ${throttling.stage['pre-login'].max_attempts} failed logins across accounts`, ...base, details: { ip, stage: 'pre-login', blocked: throttling.shields.includes('block'), ...(throttling.shields.includes('admin_notification') ? { admin_notification: NOTIFICATION_NOT_SENT } : {}) } },
+            context,
+          );
+        }
+        return throttling.shields.includes('block');
+      };
 
       const existing = exempt ? undefined : await store.userBlocks.findActive(tenant.id, identifier, ip, clock.now().toISOString());
       if (existing) {
@@ -134,9 +173,10 @@ export function createBruteForce({ store, clock, random, limiter }: ServiceDeps,
         blocked: existing !== undefined,
 
         async failed() {
-          if (exempt) return { blocked: false };
+          const ipBlocked = await countIpFailure();
+          if (exempt) return { blocked: ipBlocked };
           const taken = await limiter.take(rule, key);
-          if (taken.allowed && taken.remaining > 0) return { blocked: false };
+          if (taken.allowed && taken.remaining > 0) return { blocked: ipBlocked };
           const notification = current.shields.includes('user_notification') ? { user_notification: NOTIFICATION_NOT_SENT } : {};
 
           if (!current.shields.includes('block')) {
@@ -147,7 +187,7 @@ export function createBruteForce({ store, clock, random, limiter }: ServiceDeps,
               { type: 'limit_wc', description: `${current.max_attempts} failed logins in a row (shields without "block": nothing blocked)`, ...base, details: { ...facts, shields: current.shields, blocked: false, ...notification } },
               context,
             );
-            return { blocked: false };
+            return { blocked: ipBlocked };
           }
 
           const now = clock.now();

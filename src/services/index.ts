@@ -101,7 +101,7 @@ export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }
   const usageTriggers = createUsageTriggers(deps, { cache, events, network: { allowPrivateNetwork: deps.config.actions?.allowPrivateNetwork ?? false, allowedHosts: null } });
   const fraudGuard = createFraudGuard(deps, { protections, blocks: prefixBlocks, usageTriggers, events, prices: deps.config.phonePrices ?? DEFAULT_PRICES, metrics });
   const phoneDelivery = createPhoneDelivery(deps, { events, registry, providerConfigs, deliveries, phoneActions, actionRetries, metrics, fraudGuard });
-  const bruteForce = createBruteForce(deps, { events, cache });
+  const bruteForce = createBruteForce(deps, { events, cache, suspiciousIp: protections.suspiciousIp });
   // The phone factor without a transport (for the login pages), and Auth0's MFA API on it.
   const phoneMfa = createPhoneMfa(deps, { guardian, authenticators, phoneDelivery, events, codeVerified: fraudGuard.verified });
   const mfaApi = createMfaApi(deps, { phoneMfa, users, clients, guardian, authenticators, userTokens, tokens, events });

@@ -5,7 +5,7 @@
  *
  * - the user's own bucket (Auth0's 10, then 1 per hour) — always;
  * - phone provider protection `exponential`: a level bucket (6 deep, one level back per 32 idle minutes) and a gate
- *   that holds the next send back 1, 2, 4 … 32 minutes after the previous one;
+ *   that holds the next send back 1, 2, 4 … 32 minutes (plus up to 20% jitter) after the previous one;
  * - the velocity rules: per number (hashed), IP, country, prefix and tenant;
  * - budget counters (messages and estimated cost, per day and month, for the tenant and the country) when a cap is
  *   set, and usage counters a trigger watches;
@@ -100,9 +100,10 @@ export function sendLimits(facts: SendFacts, input: SendLimitsInput): { takes: L
   add({ kind: 'bucket', rule: input.userRule, key: `${t}:${facts.userId}` }, { kind: 'user' });
 
   if (input.backoff) {
-    const delayMs = backoffDelayMs(input.backoff.level, input.backoff.jitter);
-    // The gate is a one-token bucket: it passes only when the previous send's wait is over (tat ≤ now), whatever the wait.
-    if (delayMs > 0) add({ kind: 'bucket', rule: { name: BACKOFF_GATE_NAME, burst: 1, refillEveryMs: delayMs }, key: `${t}:${facts.userId}` }, { kind: 'backoff_gate', delayMs });
+    // The gate is a one-token bucket: it passes only when the previous send's wait is over (tat ≤ now), whatever that
+    // wait was, and this send sets the wait before the next one: 1 minute after the first send, 2 after the second…
+    const delayMs = backoffDelayMs(input.backoff.level + 1, input.backoff.jitter);
+    add({ kind: 'bucket', rule: { name: BACKOFF_GATE_NAME, burst: 1, refillEveryMs: delayMs }, key: `${t}:${facts.userId}` }, { kind: 'backoff_gate', delayMs });
     add({ kind: 'bucket', rule: BACKOFF_LEVELS, key: `${t}:${facts.userId}` }, { kind: 'backoff_level' });
   }
 
