@@ -55,6 +55,8 @@ export const SuspiciousIpSettingsPatch = StrictObject({
 
 // Phone provider protection (Auth0's object)
 export const PhoneProviderProtectionBody = StrictObject({ type: literals(PHONE_PROVIDER_PROTECTION_TYPES) });
+/** Terraform's provider writes `default` where the API description says `none` (docs/compatibility.md): both are accepted. */
+export const PhoneProviderProtectionPatch = StrictObject({ type: literals([...PHONE_PROVIDER_PROTECTION_TYPES, 'default'] as const) });
 
 // Phone fraud rules (Guardline extension)
 const countryList = Type.Array(Type.String({ pattern: '^[A-Za-z]{2}$' }), { maxItems: 250, description: 'ISO 3166-1 alpha-2 codes' });
