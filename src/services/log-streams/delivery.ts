@@ -1,3 +1,4 @@
+import { createPoller } from '../poller.js';
 import { LOG_STREAMS_DEFAULTS } from '../../config/load.js';
 import { randomString } from '../../domain/ids.js';
 import type { LogStreamRow } from '../../store/repositories/log-streams.js';
@@ -156,8 +157,6 @@ export function createLogStreamDelivery(deps: Pick<ServiceDeps, 'store' | 'clock
     }
   }
 
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> | undefined;
   let lastPrune = 0;
 
   const delivery = {
@@ -184,23 +183,9 @@ export function createLogStreamDelivery(deps: Pick<ServiceDeps, 'store' | 'clock
       return worked;
     },
 
-    /** Polls every `intervalMs` (one poll at a time) until `stop`. */
-    start(intervalMs = 1_000): void {
-      if (timer) return;
-      timer = setInterval(() => {
-        if (running) return;
-        running = delivery.runDue().catch(() => 0).finally(() => (running = undefined));
-      }, intervalMs);
-      timer.unref();
-    },
-
-    async stop(): Promise<void> {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-      await running;
-    },
   };
-  return delivery;
+  const poller = createPoller(() => delivery.runDue(), 1_000);
+  return { ...delivery, start: poller.start, stop: poller.stop };
 }
 
 export type LogStreamDelivery = ReturnType<typeof createLogStreamDelivery>;

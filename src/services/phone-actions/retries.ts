@@ -1,3 +1,4 @@
+import { createPoller } from '../poller.js';
 import type { ProviderMessage } from '../../delivery/kit.js';
 import { createSortableIdGenerator } from '../../domain/ids.js';
 import { maskPhoneNumber } from '../../domain/phone-number.js';
@@ -80,8 +81,6 @@ export function createActionRetries(
     return finish(row, stored, attempt, { executionId: run.executionId, delivered: false, errorCode: run.outcome.error.errorCode, reason: run.outcome.error.message });
   }
 
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> | undefined;
 
   const retries = {
     /** Keeps `message` for another run of the action, the first after `ACTION_RETRY_DELAYS_MS[0]`. */
@@ -122,23 +121,9 @@ export function createActionRetries(
       return ran;
     },
 
-    /** Polls for due retries every `intervalMs` (one poll at a time) until `stop`. */
-    start(intervalMs = 2_000): void {
-      if (timer) return;
-      timer = setInterval(() => {
-        if (running) return;
-        running = retries.runDue().catch(() => 0).finally(() => (running = undefined));
-      }, intervalMs);
-      timer.unref();
-    },
-
-    async stop(): Promise<void> {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-      await running;
-    },
   };
-  return retries;
+  const poller = createPoller(() => retries.runDue(), 2_000);
+  return { ...retries, start: poller.start, stop: poller.stop };
 }
 
 export type ActionRetries = ReturnType<typeof createActionRetries>;

@@ -1,3 +1,4 @@
+import { createPoller } from '../poller.js';
 import { createHmac } from 'node:crypto';
 import { guardedFetch } from '../../actions/sandbox/network.js';
 import type { NetworkPolicy } from '../../actions/types.js';
@@ -85,8 +86,6 @@ export function createUsageTriggers(deps: Pick<ServiceDeps, 'store' | 'clock' | 
     await store.phoneFraud.finishWebhook(row.id, { error: error.slice(0, 500), attempts, nextAttemptAt: delay === undefined ? null : new Date(clock.now().getTime() + delay).toISOString() });
   }
 
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> | undefined;
 
   const triggers = {
     list: views,
@@ -166,22 +165,9 @@ export function createUsageTriggers(deps: Pick<ServiceDeps, 'store' | 'clock' | 
       return ran;
     },
 
-    start(intervalMs = 2_000): void {
-      if (timer) return;
-      timer = setInterval(() => {
-        if (running) return;
-        running = triggers.runDue().catch(() => 0).finally(() => (running = undefined));
-      }, intervalMs);
-      timer.unref();
-    },
-
-    async stop(): Promise<void> {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-      await running;
-    },
   };
-  return triggers;
+  const poller = createPoller(() => triggers.runDue(), 2_000);
+  return { ...triggers, start: poller.start, stop: poller.stop };
 }
 
 export type UsageTriggers = ReturnType<typeof createUsageTriggers>;
