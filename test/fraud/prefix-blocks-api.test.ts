@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { acmeToken, errorBody, itRejectsBadRequests, managementApi } from '../management/support.js';
+import { associate, enablePhoneFactor, expectError, inbox, mfaActors, passwordForMfaToken } from '../mfa/support.js';
 import { DIALECTS, useTestContext } from '../support/harness.js';
 import { itNeedsScope, READ, UPDATE } from './support.js';
 
@@ -146,5 +147,29 @@ describe.each(DIALECTS)('Management API: phone prefix blocks (%s)', (dialect) =>
     path: () => at('+37064'),
     scopes: [UPDATE],
     body: { valid: () => ({ state: 'pinned' }), unknownField: { reason: 'x' }, wrongType: { state: 5 } },
+  });
+});
+
+describe.each(DIALECTS)('phone prefix blocks set through the API stop sends at once (%s)', (dialect) => {
+  const ctx = useTestContext(dialect);
+  const api = managementApi(ctx);
+  const send = async (phone: string) => {
+    const actors = await mfaActors(ctx());
+    const mfaToken = await passwordForMfaToken(ctx(), actors);
+    return associate(ctx(), mfaToken, { authenticator_types: ['oob'], oob_channels: ['sms'], phone_number: phone });
+  };
+
+  it('a pinned prefix refuses the code and sends nothing; after DELETE the number gets its code', async () => {
+    await enablePhoneFactor(ctx());
+    expect((await api.call('PUT', at('+4474'), { payload: { state: 'pinned' } })).statusCode).toBe(200);
+    const refused = await send('+447400123456');
+    expectError(refused, 400, 'invalid_request', "SMS messages to this phone number are not allowed by the tenant's fraud rules. Use another number or another authenticator.");
+    expect(await inbox(ctx(), '+447400123456')).toEqual([]);
+    // another prefix is not concerned
+    expect((await send('+14155552671')).statusCode).toBe(200);
+
+    expect((await api.call('DELETE', at('+4474'))).statusCode).toBe(204);
+    expect((await send('+447400123456')).statusCode).toBe(200);
+    expect(await inbox(ctx(), '+447400123456')).toHaveLength(1);
   });
 });
