@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { acmeToken, errorBody, itRejectsBadRequests, managementApi } from '../management/support.js';
+import { associate, enablePhoneFactor, expectError, JP_MOBILE, mfaActors, passwordForMfaToken, US_MOBILE } from '../mfa/support.js';
 import { DIALECTS, useTestContext } from '../support/harness.js';
 import { itNeedsScope, READ, UPDATE } from './support.js';
 
@@ -247,5 +248,31 @@ describe.each(DIALECTS)('Management API: suspicious IP, provider protection and 
       scopes: [UPDATE],
       body: { valid: () => ({ budgets: { enabled: false } }), unknownField: { budget: {} }, wrongType: { budgets: { enabled: 'no' } } },
     });
+  });
+});
+
+describe.each(DIALECTS)('phone fraud rules changed through the API apply to the next send (%s)', (dialect) => {
+  const ctx = useTestContext(dialect);
+  const api = managementApi(ctx);
+  const send = async (phone: string) => {
+    const actors = await mfaActors(ctx());
+    const mfaToken = await passwordForMfaToken(ctx(), actors);
+    return associate(ctx(), mfaToken, { authenticator_types: ['oob'], oob_channels: ['sms'], phone_number: phone });
+  };
+
+  it('a country denied by PATCH is refused right away; allowed again by the next PATCH', async () => {
+    await enablePhoneFactor(ctx());
+    expect((await send(JP_MOBILE)).statusCode).toBe(200);
+    expect((await api.call('PATCH', FRAUD, { payload: { country_rules: { sms: { mode: 'deny', countries: ['jp'] } } } })).statusCode).toBe(200);
+    expectError(await send(JP_MOBILE), 400, 'invalid_request', "SMS messages to this phone number are not allowed by the tenant's fraud rules. Use another number or another authenticator.");
+    expect((await send(US_MOBILE)).statusCode).toBe(200);
+    expect((await api.call('PATCH', FRAUD, { payload: { country_rules: { sms: { mode: 'off' } } } })).statusCode).toBe(200);
+    expect((await send(JP_MOBILE)).statusCode).toBe(200);
+  });
+
+  it('a pumping window of exactly half the baseline is accepted', async () => {
+    const response = await api.call('PATCH', FRAUD, { payload: { pumping_detection: { window_minutes: 720, baseline_hours: 24 } } });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().pumping_detection).toMatchObject({ window_minutes: 720, baseline_hours: 24 });
   });
 });

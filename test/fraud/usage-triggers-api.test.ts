@@ -303,4 +303,21 @@ describe.each(DIALECTS)('usage trigger webhooks, end to end (%s)', (dialect) => 
     expect(await runDue()).toBe(0);
     expect(sink.requests).toHaveLength(2);
   });
+
+  it('a pending delivery of a deleted trigger is never sent again', async () => {
+    sink.requests.length = 0;
+    sink.answer(() => 500);
+    const created = await api.call('POST', LIST, { payload: { name: 'six a day', metric: 'messages', period: 'day', threshold: 6, webhook_url: sink.url } });
+    expect(created.statusCode).toBe(201);
+    await sendSms();
+    expect(await runDue()).toBe(1);
+    expect(sink.requests).toHaveLength(1);
+    expect((await api.call('DELETE', `${LIST}/${created.json().id}`)).statusCode).toBe(204);
+    sink.answer(() => 200);
+    clock.advance(10_001);
+    await runDue();
+    clock.advance(3_600_000);
+    await runDue();
+    expect(sink.requests).toHaveLength(1);
+  });
 });
