@@ -55,7 +55,7 @@ export function applySuspiciousIpPatch(current: SuspiciousIpSettings, patch: Sus
   return {
     enabled: patch.enabled ?? current.enabled,
     shields: [...new Set(patch.shields ?? current.shields)],
-    allowlist,
+    allowlist: [...new Set(allowlist)],
     stage: { 'pre-login': stage('pre-login'), 'pre-user-registration': stage('pre-user-registration') },
   };
 }

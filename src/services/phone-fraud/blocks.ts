@@ -1,5 +1,5 @@
 import type { PumpingVerdict } from '../../domain/phone-fraud/pumping.js';
-import { NotFoundError } from '../../errors/errors.js';
+import { NotFoundError, ValidationError } from '../../errors/errors.js';
 import type { PrefixBlockRow } from '../../store/repositories/phone-fraud.js';
 import type { ConfigCache } from '../config-cache.js';
 import type { RequestContext, ServiceDeps } from '../context.js';
@@ -62,6 +62,7 @@ export function createPrefixBlocks({ store, clock }: Pick<ServiceDeps, 'store' |
     /** An administrator blocks a prefix: `pinned` (no end) or `blocked` until a moment. */
     async put(tenant: Tenant, prefix: string, input: { state: 'pinned' | 'blocked'; until?: string | undefined }): Promise<PrefixBlockView> {
       const at = now();
+      if (input.state === 'blocked' && (input.until === undefined || input.until <= at)) throw new ValidationError('until: a block with state "blocked" needs an end in the future (use "pinned" for no end)');
       const existing = await store.phoneFraud.findBlock(tenant.id, prefix);
       const row: PrefixBlockRow = {
         tenant_id: tenant.id,

@@ -80,14 +80,7 @@ export function createUsageTriggers(deps: Pick<ServiceDeps, 'store' | 'clock' | 
       { url, method: 'POST', headers: { 'content-type': 'application/json', 'guardline-signature': webhookSignature(secret, stamp, row.payload), 'guardline-delivery': row.id }, body: row.payload },
       { policy: network, timeoutMs: TIMEOUT_MS, maxResponseBytes: 16 * 1024 },
     );
-    if ('status' in answer && answer.status >= 200 && answer.status < 300) {
-      // The repository's delivered outcome leaves `attempts` as it was: count this attempt too, in the same transaction
-      // (the second write clears the placeholder error; next_attempt_at no longer matters once delivered).
-      return store.transaction(async (tx) => {
-        await tx.phoneFraud.finishWebhook(row.id, { error: '', attempts, nextAttemptAt: null });
-        await tx.phoneFraud.finishWebhook(row.id, { deliveredAt: clock.now().toISOString() });
-      });
-    }
+    if ('status' in answer && answer.status >= 200 && answer.status < 300) return store.phoneFraud.finishWebhook(row.id, { deliveredAt: clock.now().toISOString(), attempts });
     const error = 'status' in answer ? `the endpoint answered ${answer.status}` : answer.error;
     const delay = WEBHOOK_RETRY_DELAYS_MS[attempts - 1];
     await store.phoneFraud.finishWebhook(row.id, { error: error.slice(0, 500), attempts, nextAttemptAt: delay === undefined ? null : new Date(clock.now().getTime() + delay).toISOString() });

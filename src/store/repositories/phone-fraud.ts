@@ -90,10 +90,10 @@ export function phoneFraudRepository(db: Kysely<Database>) {
         .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
-    async finishWebhook(id: string, outcome: { deliveredAt: string } | { error: string; attempts: number; nextAttemptAt: string | null }): Promise<void> {
+    async finishWebhook(id: string, outcome: { deliveredAt: string; attempts: number } | { error: string; attempts: number; nextAttemptAt: string | null }): Promise<void> {
       const set =
         'deliveredAt' in outcome
-          ? { delivered_at: outcome.deliveredAt, lease_until: null, last_error: null }
+          ? { delivered_at: outcome.deliveredAt, attempts: outcome.attempts, lease_until: null, last_error: null }
           : // no next attempt: given up, kept with its error (delivered_at stays null, next_attempt_at far away)
             { last_error: outcome.error, attempts: outcome.attempts, next_attempt_at: outcome.nextAttemptAt ?? '9999-12-31T00:00:00.000Z', lease_until: null };
       await db.updateTable('webhook_deliveries').set(set).where('id', '=', id).execute();

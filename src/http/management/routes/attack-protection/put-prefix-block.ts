@@ -1,4 +1,3 @@
-import { ValidationError } from '../../../../errors/errors.js';
 import type { Services } from '../../../../services/index.js';
 import { ManagementErrorBody } from '../../../schemas.js';
 import type { App } from '../../../types.js';
@@ -11,7 +10,6 @@ export default function putPrefixBlockRoute(app: App, services: Services) {
     schema: { summary: 'Pin or set a phone prefix block', params: PrefixParams, body: PrefixBlockPut, response: { 200: PrefixBlock, '4xx': ManagementErrorBody } },
     handler: async (request) => {
       const { state, until } = request.body;
-      if (state === 'blocked' && (until === undefined || new Date(until).getTime() <= services.deps.clock.now().getTime())) throw new ValidationError('until: a block with state "blocked" needs an end in the future (use "pinned" for no end)');
       return services.prefixBlocks.put(request.tenant, request.params.prefix, { state, until: until === undefined ? undefined : new Date(until).toISOString() });
     },
   });
