@@ -40,6 +40,7 @@ import { createActionRetries } from './phone-actions/retries.js';
 import { createPhoneActions } from './phone-actions/run.js';
 import type { Tenant } from './tenants.js';
 import { createMetrics } from '../metrics/index.js';
+import { observeRefusals } from '../limits/observed.js';
 import { DEFAULT_PRICES } from '../domain/phone-fraud/prices.js';
 import { createPrefixBlocks } from './phone-fraud/blocks.js';
 import { createFraudGuard } from './phone-fraud/guard.js';
@@ -52,6 +53,8 @@ import { createUsageTriggers } from './phone-fraud/usage-triggers.js';
  */
 export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }: { cache?: ConfigCache } = {}) {
   const metrics = deps.metrics ?? createMetrics();
+  // Every refused take of every service is counted once, here (guardline_limit_rejections_total).
+  deps = { ...deps, limiter: observeRefusals(deps.limiter, (name) => metrics.limitRejected(name)) };
   const signingKeys = createSigningKeys(deps, { cache });
   const tenants = createTenants(deps, signingKeys);
   const tokens = createTokens(deps, signingKeys);

@@ -152,8 +152,8 @@ export function createFraudGuard(
       if (!taken.allowed) {
         const label = labels[taken.refused]!;
         const refusal = refusalOf(label, taken.refusal, facts);
-        if (refusal.kind === 'user_limit') metrics.limitRejected(label.kind === 'user' ? PHONE_LIMITS.sends.name : BACKOFF_LEVELS.name);
-        else metrics.fraudRejected(refusal.kind === 'velocity' ? `velocity_${refusal.scope}` : 'budget', channel);
+        // the limiter counts every refused take by rule; fraud refusals are also counted by reason
+        if (refusal.kind !== 'user_limit') metrics.fraudRejected(refusal.kind === 'velocity' ? `velocity_${refusal.scope}` : 'budget', channel);
         if (refusal.kind === 'budget') {
           const window = windowOf(refusal.period, now);
           if (await alertOnce(`${tenant.id}:budget:${refusal.metric}:${refusal.period}:${refusal.country ?? '*'}:${window.key}`, window.endsAt)) {
