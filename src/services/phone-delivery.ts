@@ -26,10 +26,11 @@ import { sendStatus, type Metrics } from '../metrics/index.js';
 import type { FraudGuard, GuardRefusal } from './phone-fraud/guard.js';
 
 /**
- * The one path every phone message takes: the user's send bucket, test numbers, the tenant's template in the
- * caller's locale, the built-in provider's cap, the provider chain (delivery-chain.ts), the ledger rows and the
- * `gd_send_*` / `limit_phone` events, and the optional SMS→voice fallback. Providers only deliver; every policy
- * (limits, the cap, which providers to try) is decided here.
+ * The one path every phone message takes: the tenant's template in the caller's locale, test numbers (the user's send
+ * bucket only), the provider chain's hops, the fraud guard (phone-fraud/guard.ts: rules, then every limit of the send
+ * in one atomic take, the user's own bucket among them), the built-in provider's cap, the chain (delivery-chain.ts),
+ * the ledger rows and the `gd_send_*` / `limit_phone` / `gl_phone_refused` events, and the optional SMS→voice
+ * fallback. Providers only deliver; every policy (limits, fraud rules, the cap, which providers to try) is decided here.
  */
 
 export type SendRefusal =
