@@ -127,6 +127,8 @@ export async function startServer(config: GuardlineConfig): Promise<RunningServe
     // Retries that actions asked for (durable: a restart, or another node, picks them up).
     guardline.services.actionRetries.start();
     guardline.services.usageTriggers.start();
+    // Verified codes for the pumping detector's completion rate, written once a second.
+    guardline.services.fraudGuard.start();
     // Log streams: each node polls; a lease per stream makes one node send each batch.
     guardline.services.logStreams.delivery.start();
     const address = app.server.address();

@@ -161,6 +161,7 @@ export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }
     async close(): Promise<void> {
       await actionRetries.stop();
       await usageTriggers.stop();
+      await fraudGuard.stop();
       await logStreams.delivery.stop();
       if (!deps.actionSandbox) await actionSandbox.close();
       if (!deps.actionCache) await actionCache.close();

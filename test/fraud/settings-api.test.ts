@@ -110,12 +110,16 @@ describe.each(DIALECTS)('Management API: suspicious IP, provider protection and 
       expect(set.statusCode).toBe(200);
       expect(set.json()).toEqual({ type: 'exponential' });
       expect((await api.call('GET', PROVIDER)).json()).toEqual({ type: 'exponential' });
+      // Terraform's spelling of "none" (docs/compatibility.md)
+      expect((await api.call('PATCH', PROVIDER, { payload: { type: 'default' } })).json()).toEqual({ type: 'none' });
+      expect((await api.call('GET', PROVIDER)).json()).toEqual({ type: 'none' });
+      await api.call('PATCH', PROVIDER, { payload: { type: 'exponential' } });
       expect((await api.call('PATCH', PROVIDER, { payload: { type: 'none' } })).json()).toEqual({ type: 'none' });
       expect((await api.call('GET', PROVIDER)).json()).toEqual({ type: 'none' });
     });
 
     it.each([
-      [{ type: 'linear' }, 'Payload validation error: \'type: must be one of "exponential", "none"\'.'],
+      [{ type: 'linear' }, 'Payload validation error: \'type: must be one of "exponential", "none", "default"\'.'],
       [{ type: 'exponential', extra: 1 }, "Payload validation error: 'Additional properties not allowed: extra'."],
     ])('PATCH %j → 400; nothing is written', async (payload, message) => {
       await api.call('PATCH', PROVIDER, { payload: { type: 'exponential' } });
