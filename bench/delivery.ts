@@ -39,6 +39,7 @@ import { defaultTemplate } from '../src/domain/default-templates.js';
 import { renderMessage } from '../src/domain/message-templates.js';
 import { createSqlLimiter } from '../src/limits/index.js';
 import { bootstrap } from '../src/services/bootstrap.js';
+import { parsePhoneNumber } from '../src/domain/phone-number.js';
 import { buildServices, type Services } from '../src/services/index.js';
 import type { Tenant } from '../src/services/tenants.js';
 import { migrateToLatest, openDatabase } from '../src/store/database.js';
@@ -345,7 +346,17 @@ async function benchServices(clock: ManualClock, config: { providerBaseUrls: Rec
   };
 }
 
-/** One verification code to a new bench user (a user of its own per send keeps the 10-an-hour bucket out of the way). */
+/**
+ * Real traffic: many users, numbers and addresses. The fraud guard runs with the product's defaults (docs/security.md)
+ * and would rightly refuse hundreds of codes to one number from one address, or flag one prefix that never verifies;
+ * so each send has a user of its own (the 10-an-hour bucket), and numbers (200 US area codes, hence 200 prefixes) and
+ * addresses come from pools wide enough that no per-number, per-IP or pumping limit is reached in a run.
+ */
+const BENCH_NUMBERS = Array.from({ length: 799 }, (_, i) => `+1${201 + i}5552671`)
+  .filter((n) => parsePhoneNumber(n).ok)
+  .slice(0, 200);
+
+/** One verification code to a new bench user, number and address (see BENCH_NUMBERS). */
 let benchUsers = 0;
 function sendBenchCode(services: Services, tenant: Tenant, settings: Awaited<ReturnType<Services['guardian']['settings']>>, client: { id: string; name: string } | undefined) {
   const user = ++benchUsers;
@@ -354,13 +365,13 @@ function sendBenchCode(services: Services, tenant: Tenant, settings: Awaited<Ret
     settings,
     user: { id: `auth0|bench-${user}`, name: `bench-${user}@example.com` },
     client,
-    to: '+14155552671',
+    to: BENCH_NUMBERS[user % BENCH_NUMBERS.length]!,
     channel: 'sms',
     purpose: 'verification',
     code: '482913',
     locale: 'en',
     authenticatorId: `sms|dev_bench${user}`,
-    context: { ip: '203.0.113.7', userAgent: 'bench' },
+    context: { ip: `203.0.113.${user % 200}`, userAgent: 'bench' },
   });
 }
 

@@ -54,6 +54,21 @@ export function createSqlLimiter(options: { db: Kysely<Database>; dialect: Diale
   );
   const select = prepared((q, id: string) => q.selectFrom('rate_limit_buckets').select('tat').where('key', '=', id));
   const counted = sql.ref('limit_counters.used');
+  // A counter's upsert, without and with its limit: compiled once each (store/prepared.ts), as the bucket's.
+  const countUp = prepared((q, id: string, fresh: number, expiresAt: number, cost: number) =>
+    q
+      .insertInto('limit_counters')
+      .values({ key: id, used: fresh, expires_at: expiresAt })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ used: sql<number>`${counted} + ${cost}` }))
+      .returning('used'),
+  );
+  const countUpTo = prepared((q, id: string, fresh: number, expiresAt: number, cost: number, costAgain: number, limit: number) =>
+    q
+      .insertInto('limit_counters')
+      .values({ key: id, used: fresh, expires_at: expiresAt })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ used: sql<number>`${counted} + ${cost}` }).where(sql<number>`${counted} + ${costAgain}`, '<=', limit))
+      .returning('used'),
+  );
   const idOf = (rule: BucketRule, key: string) => `${rule.name}:${key}`;
   let opsSinceSweep = 0;
   let closed = false;
@@ -90,15 +105,8 @@ export function createSqlLimiter(options: { db: Kysely<Database>; dialect: Diale
       const row = (await upsert(q, id, now + increment, now, increment, now + (take.rule.burst - cost) * take.rule.refillEveryMs)).rows[0];
       return row ? Number(row.tat) : undefined;
     }
-    const row = await q
-      .insertInto('limit_counters')
-      .values({ key: id, used: take.cost, expires_at: take.windowEndsAt })
-      .onConflict((oc) => {
-        const update = oc.column('key').doUpdateSet({ used: sql<number>`${counted} + ${take.cost}` });
-        return take.limit === undefined ? update : update.where(sql<number>`${counted} + ${take.cost}`, '<=', take.limit);
-      })
-      .returning('used')
-      .executeTakeFirst();
+    const result = take.limit === undefined ? await countUp(q, id, take.cost, take.windowEndsAt, take.cost) : await countUpTo(q, id, take.cost, take.windowEndsAt, take.cost, take.cost, take.limit);
+    const row = result.rows[0];
     return row ? Number(row.used) : undefined;
   }
 
