@@ -20,12 +20,18 @@ export function drainable(app: App) {
     if (running.size === 0) onIdle?.();
   };
 
-  app.addHook('onRequest', async (request) => {
-    running.add(request);
-  });
-  // A hung-up client never sees onResponse, so its request is done once it has both sent and been aborted, in
-  // whichever order the two arrive (an abort can land after the send, before the response finished).
+  // A hung-up client never sees onResponse, so its request is done once it has both sent and lost its connection, in
+  // whichever order the two arrive (an abort can land after the send, before the response finished). The response's
+  // `close` is the signal: Fastify's onRequestAbort fires only for a request whose body had not fully arrived
+  // (`req.aborted`), not for a client that hangs up while its handler runs.
   const sent = new WeakSet<FastifyRequest>();
+  app.addHook('onRequest', async (request, reply) => {
+    running.add(request);
+    reply.raw.once('close', () => {
+      aborted.add(request);
+      if (sent.has(request)) finished(request);
+    });
+  });
   app.addHook('onRequestAbort', async (request) => {
     aborted.add(request);
     if (sent.has(request)) finished(request);
