@@ -7,6 +7,7 @@ import { migrateCommand } from './commands/migrate.js';
 import { startCommand } from './commands/start.js';
 import { tenantCreateCommand } from './commands/tenant-create.js';
 import { userCreateCommand } from './commands/user-create.js';
+import { usersFromAuth0Command } from './commands/users-from-auth0.js';
 import { processIo, type CliIo } from './io.js';
 
 export const USAGE = `Usage: guardline <command> [options]
@@ -33,6 +34,14 @@ Commands:
       --password-stdin               Read the password from standard input (recommended)
       --password <password>          Password (visible to other local users in ps)
       --locale <en|ja>               Preferred locale
+  users from-auth0 --users <file> --out <file>
+                                     Join Auth0's user export, password hash export and phone enrolments
+                                     into one users import file (docs/migrating-from-auth0.md)
+      --password-hashes <file>       Auth0's password hash export (ndjson, from a support ticket)
+      --auth0-domain <domain>        Read each user's phone enrolments from this Auth0 tenant
+                                     (token with read:authentication_methods in AUTH0_MANAGEMENT_TOKEN)
+      --enrolments <file>            …or from a file of {user_id, authentication_methods} lines
+      --connection <name>            Only this database connection's users
 
 Configuration comes from GUARDLINE_* environment variables: see docs/configuration.md.
 Exit codes: 0 success, 1 failure, 2 usage error, 3 invalid configuration.`;
@@ -47,7 +56,7 @@ function parse(args: string[], options: NonNullable<Parameters<typeof parseArgs>
   }
 }
 
-const GROUPS = new Set(['tenant', 'client', 'user']);
+const GROUPS = new Set(['tenant', 'client', 'user', 'users']);
 const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
 /** Runs one CLI invocation; returns the exit code instead of exiting so tests can call it in-process. */
@@ -135,6 +144,32 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
           ...(password ? { password } : {}),
           ...(locale ? { locale } : {}),
           passwordStdin: values['password-stdin'] === true,
+        });
+        return EXIT.ok;
+      }
+      case 'users from-auth0': {
+        const { values, positionals } = parse(rest, {
+          users: { type: 'string' },
+          'password-hashes': { type: 'string' },
+          enrolments: { type: 'string' },
+          'auth0-domain': { type: 'string' },
+          connection: { type: 'string' },
+          out: { type: 'string' },
+        });
+        const users = str(values.users);
+        const out = str(values.out);
+        if (!users || !out || positionals.length > 0) throw new CliError(`users from-auth0 needs --users and --out\n\n${USAGE}`, EXIT.usage);
+        const passwordHashes = str(values['password-hashes']);
+        const enrolments = str(values.enrolments);
+        const auth0Domain = str(values['auth0-domain']);
+        const connection = str(values.connection);
+        await usersFromAuth0Command(io, {
+          users,
+          out,
+          ...(passwordHashes ? { passwordHashes } : {}),
+          ...(enrolments ? { enrolments } : {}),
+          ...(auth0Domain ? { auth0Domain } : {}),
+          ...(connection ? { connection } : {}),
         });
         return EXIT.ok;
       }
