@@ -1,4 +1,5 @@
-import { burnPasswordCheck, hashSecret, verifySecret } from '../crypto/password.js';
+import { verifyStoredPassword } from '../crypto/imported-password.js';
+import { burnPasswordCheck, hashSecret } from '../crypto/password.js';
 import { identifiersOf } from '../domain/brute-force.js';
 import { newId } from '../domain/ids.js';
 import { metadataProblem, metadataSizeProblem, type MetadataField } from '../domain/metadata-limits.js';
@@ -284,7 +285,14 @@ export function createUsers({ store, clock, random }: ServiceDeps) {
         await burnPasswordCheck(password);
         return { outcome: 'no_user' };
       }
-      if (!(await verifySecret(user.password_hash, password))) return { outcome: 'wrong_password' };
+      const { matches, needsRehash } = await verifyStoredPassword(user.password_hash, password);
+      if (!matches) return { outcome: 'wrong_password' };
+      if (needsRehash) {
+        // An imported hash (bcrypt, a custom algorithm) is replaced by Guardline's argon2id at the first login that
+        // proves the password, as Auth0 does. A failed write costs nothing but a retry at the next login.
+        const upgraded = await hashSecret(password);
+        await store.users.update(tenant.id, user.user_id, { password_hash: upgraded }).catch(() => undefined);
+      }
       return { outcome: 'ok', user };
     },
 
