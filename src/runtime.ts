@@ -131,6 +131,7 @@ export async function startServer(config: GuardlineConfig): Promise<RunningServe
     guardline.services.fraudGuard.start();
     // Log streams: each node polls; a lease per stream makes one node send each batch.
     guardline.services.logStreams.delivery.start();
+    guardline.services.userJobs.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `${config.tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;

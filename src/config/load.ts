@@ -43,6 +43,8 @@ export interface GuardlineConfig {
   delivery: DeliveryConfig;
   actions: ActionsConfig;
   logStreams: LogStreamsConfig;
+  /** Largest users import file, in bytes (GUARDLINE_IMPORT_MAX_BYTES). */
+  importMaxBytes: number;
 }
 
 export interface LogStreamsConfig {
@@ -51,6 +53,9 @@ export interface LogStreamsConfig {
   /** `GUARDLINE_LOG_STREAMS_SUSPEND_AFTER_HOURS`: how long a sink may fail without a break before its stream is suspended. */
   suspendAfterMs: number;
 }
+
+/** 10 MiB: twenty of Auth0's 500 KB files in one job. */
+export const IMPORT_MAX_BYTES_DEFAULT = 10 * 1024 * 1024;
 
 export const LOG_STREAMS_DEFAULTS: LogStreamsConfig = { allowHttp: false, suspendAfterMs: 24 * 3_600_000 };
 
@@ -298,6 +303,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     suspendAfterMs: integer('GUARDLINE_LOG_STREAMS_SUSPEND_AFTER_HOURS', LOG_STREAMS_DEFAULTS.suspendAfterMs / 3_600_000, 1, 720) * 3_600_000,
   };
 
+  const importMaxBytes = integer('GUARDLINE_IMPORT_MAX_BYTES', IMPORT_MAX_BYTES_DEFAULT, 512_000, 104_857_600);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     database,
@@ -322,5 +329,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     actions,
     phonePrices,
     logStreams,
+    importMaxBytes,
   };
 }

@@ -191,6 +191,12 @@ export const CONFIG_OPTIONS = [
     defaultText: '`24`',
   },
   {
+    env: 'GUARDLINE_IMPORT_MAX_BYTES',
+    description:
+      "Largest users file one import job (`POST /api/v2/jobs/users-imports`) accepts, in bytes (512000–104857600). Auth0's limit is 500 KB (512000); a larger value is a Guardline extension, so a file Auth0 would refuse need not be split.",
+    defaultText: '`10485760` (10 MiB)',
+  },
+  {
     env: 'GUARDLINE_CONFIG_FILE',
     description:
       'Optional JSON file whose keys are the variable names above. Environment variables win over the file.',

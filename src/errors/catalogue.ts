@@ -29,6 +29,7 @@ export const ERROR_CATALOGUE = {
   inexistent_prefix_block: { status: 404, family: 'management' },
   inexistent_usage_trigger: { status: 404, family: 'management' },
   inexistent_log_stream: { status: 404, family: 'management' },
+  inexistent_job: { status: 404, family: 'management' },
   not_found: { status: 404, family: 'management' },
   unsupported_media_type: { status: 415, family: 'management' },
   payload_too_large: { status: 413, family: 'management' },

@@ -2,6 +2,7 @@ import formbody from '@fastify/formbody';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import type { Services } from '../services/index.js';
+import { exportFilesSurface } from './export-files-route.js';
 import { authSurface } from './auth/plugin.js';
 import { rejectAmbiguousHost } from './host-header.js';
 import { managementSurface } from './management/plugin.js';
@@ -76,6 +77,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   measureRequests(app, options.services.metrics);
   // At the root, not in a surface: no tenant is resolved from Host for it.
   await app.register(metricsSurface, { metrics: options.services.metrics, token: options.metricsToken });
+  await app.register(exportFilesSurface, { userJobs: options.services.userJobs });
   await app.register(managementSurface, { prefix: '/api/v2', services: options.services });
   await app.register(authSurface, { services: options.services });
   return app;

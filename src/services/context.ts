@@ -18,7 +18,7 @@ export interface ServiceDeps {
   limiter: RateLimiter;
   config: Pick<GuardlineConfig, 'publicUrl' | 'baseDomain' | 'defaultTenant' | 'builtinSmsUpstream'> &
     /** Defaults: no base URL overrides, DELIVERY_DEFAULTS (config/load.ts). */
-    Partial<Pick<GuardlineConfig, 'providerBaseUrls' | 'delivery' | 'actions' | 'phonePrices' | 'logStreams'>>;
+    Partial<Pick<GuardlineConfig, 'providerBaseUrls' | 'delivery' | 'actions' | 'phonePrices' | 'logStreams' | 'importMaxBytes'>>;
   /**
    * Provider definitions besides the shipped ones (delivery/registry.ts lists those): tests inject loopback fakes
    * here; production passes none.

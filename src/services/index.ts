@@ -1,3 +1,5 @@
+import { IMPORT_MAX_BYTES_DEFAULT } from '../config/load.js';
+import { createUserJobs } from './user-jobs.js';
 import { CLIENT_SECRET_KEY_PURPOSE, createClientSecrets, hmacDigest } from '../crypto/client-secret.js';
 import { createAuthenticators } from './authenticators.js';
 import { createAuthorization } from './authorization.js';
@@ -116,6 +118,7 @@ export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }
   const loginSettings = createLoginSettings(deps, { cache });
   const rememberedBrowsers = createRememberedBrowsers(deps);
   const logStreams = createLogStreamServices(deps);
+  const userJobs = createUserJobs({ ...deps, importMaxBytes: deps.config.importMaxBytes ?? IMPORT_MAX_BYTES_DEFAULT });
   // guardline_log_stream_lag: events not yet delivered, per stream (read at each scrape).
   metrics.registerLagSource(() => logStreams.streams.lagSamples());
   return {
@@ -155,6 +158,8 @@ export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }
     fraudGuard,
     /** `/api/v2/log-streams` and the delivery worker (started by `guardline start`). */
     logStreams,
+    /** `/api/v2/jobs`: users import and export jobs, and their poller (started by `guardline start`). */
+    userJobs,
     /** This instance's Prometheus registry and the functions that feed it (`GET /metrics`, docs/metrics.md). */
     metrics,
     /** Stops background work and frees the sandbox's isolates (shutdown, tests). Storage is the caller's to close. */
@@ -163,6 +168,7 @@ export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }
       await usageTriggers.stop();
       await fraudGuard.stop();
       await logStreams.delivery.stop();
+      await userJobs.stop();
       if (!deps.actionSandbox) await actionSandbox.close();
       if (!deps.actionCache) await actionCache.close();
     },

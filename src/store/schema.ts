@@ -591,6 +591,37 @@ export interface LogStreamsTable {
   updated_at: string;
 }
 
+/** A users import or export job (migration 0013). */
+export interface UserJobsTable {
+  id: string;
+  tenant_id: string;
+  type: 'users_import' | 'users_export';
+  status: 'pending' | 'processing' | 'completed' | 'failed';
+  connection_id: string | null;
+  external_id: string | null;
+  upsert: number;
+  input: string;
+  cursor: number;
+  total: number;
+  inserted: number;
+  updated: number;
+  failed: number;
+  result: string | null;
+  file_token_hash: string | null;
+  result_expires_at: string | null;
+  lease_until: string | null;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+}
+
+export interface UserJobErrorsTable {
+  job_id: string;
+  row_index: number;
+  user: string;
+  errors: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   tenant_domains: TenantDomainsTable;
@@ -633,4 +664,6 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   log_outbox: LogOutboxTable;
   log_streams: LogStreamsTable;
+  user_jobs: UserJobsTable;
+  user_job_errors: UserJobErrorsTable;
 }

@@ -28,6 +28,7 @@ import { brandingRepository } from './repositories/branding.js';
 import { actionCacheRepository, actionRetryRepository } from './repositories/action-runtime.js';
 import { actionRepository } from './repositories/actions.js';
 import { logStreamRepository } from './repositories/log-streams.js';
+import { userJobRepository } from './repositories/user-jobs.js';
 
 function repositories(db: Kysely<Database>) {
   return {
@@ -35,6 +36,7 @@ function repositories(db: Kysely<Database>) {
     connections: connectionRepository(db),
     clients: clientRepository(db),
     users: userRepository(db),
+    userJobs: userJobRepository(db),
     clientGrants: clientGrantRepository(db),
     signingKeys: signingKeyRepository(db),
     authorizationCodes: authorizationCodeRepository(db),

@@ -23,6 +23,7 @@ const NOT_FOUND_CODES: Record<NotFoundError['entity'], ManagementErrorCode> = {
   prefix_block: 'inexistent_prefix_block',
   usage_trigger: 'inexistent_usage_trigger',
   log_stream: 'inexistent_log_stream',
+  job: 'inexistent_job',
 };
 
 const CONFLICT_CODES: Record<ConflictError['entity'], ManagementErrorCode> = {

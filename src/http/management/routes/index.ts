@@ -31,6 +31,10 @@ import listClients from './clients/list.js';
 import rotateClientSecret from './clients/rotate-secret.js';
 import updateClient from './clients/update.js';
 import listConnections from './connections/list.js';
+import createUsersExport from './jobs/create-export.js';
+import createUsersImport from './jobs/create-import.js';
+import getJobErrors from './jobs/errors.js';
+import getJob from './jobs/get.js';
 import clearDevInbox from './dev-inbox/clear.js';
 import listDevInbox from './dev-inbox/list.js';
 import createEnrollmentTicket from './enrollments/create-ticket.js';
@@ -136,6 +140,11 @@ export const MANAGEMENT_ROUTES: ManagementRoute[] = [
   deleteUser,
   listUserLogs,
   invalidateRememberBrowser,
+  // jobs (users import and export)
+  createUsersImport,
+  createUsersExport,
+  getJob,
+  getJobErrors,
   // client grants
   createClientGrant,
   listClientGrants,
