@@ -43,6 +43,11 @@ export const RESERVED_APP_METADATA = [
 const STRING_FIELDS = ['user_id', 'username', 'given_name', 'family_name', 'name', 'nickname', 'picture', 'phone_number'] as const;
 const BOOLEAN_FIELDS = ['email_verified', 'phone_verified', 'blocked'] as const;
 const KNOWN = new Set<string>([...STRING_FIELDS, ...BOOLEAN_FIELDS, 'email', 'user_metadata', 'app_metadata', 'password_hash', 'custom_password_hash', 'mfa_factors']);
+/**
+ * Read-only fields of an export line (Guardline's or Auth0's): accepted and ignored, so an export imports as it is
+ * (an extension: Auth0 asks for them to be removed first).
+ */
+const EXPORT_ONLY = new Set(['created_at', 'updated_at', 'last_login', 'last_ip', 'logins_count', 'identities', 'locale']);
 // Auth0's own checks: an address with one @ and a dot in the domain, usernames of 1–128 printable characters.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const MAX_STRING = 2048;
@@ -54,7 +59,7 @@ export function checkImportRow(raw: unknown): { ok: true; row: ImportRow } | { o
   const errors: ImportError[] = [];
   const add = (code: string, message: string, path: string) => errors.push({ code, message, path });
 
-  for (const key of Object.keys(raw)) if (!KNOWN.has(key)) add('OBJECT_ADDITIONAL_PROPERTIES', `Additional properties not allowed: ${key}`, key);
+  for (const key of Object.keys(raw)) if (!KNOWN.has(key) && !EXPORT_ONLY.has(key)) add('OBJECT_ADDITIONAL_PROPERTIES', `Additional properties not allowed: ${key}`, key);
   if (raw.email === undefined) add('OBJECT_MISSING_REQUIRED_PROPERTY', 'Missing required property: email', 'email');
   else if (typeof raw.email !== 'string') add('INVALID_TYPE', 'Expected type string but found type ' + typeof raw.email, 'email');
   else if (!EMAIL.test(raw.email) || raw.email.length > 320) add('INVALID_FORMAT', `Object didn't pass validation for format email: ${raw.email}`, 'email');
@@ -64,7 +69,6 @@ export function checkImportRow(raw: unknown): { ok: true; row: ImportRow } | { o
     if (typeof value !== 'string') add('INVALID_TYPE', `Expected type string but found type ${typeof value}`, field);
     else if (value.length === 0 || value.length > MAX_STRING) add('INVALID_FORMAT', `${field} must be 1–${MAX_STRING} characters`, field);
   }
-  if (typeof raw.user_id === 'string' && raw.user_id.startsWith('auth0|')) add('INVALID_FORMAT', 'user_id must not carry the auth0| prefix: the import adds it', 'user_id');
   if (typeof raw.phone_number === 'string' && !parsePhoneNumber(raw.phone_number).ok) add('INVALID_FORMAT', 'phone_number must be a valid E.164 number', 'phone_number');
   for (const field of BOOLEAN_FIELDS) {
     if (raw[field] !== undefined && typeof raw[field] !== 'boolean') add('INVALID_TYPE', `Expected type boolean but found type ${typeof raw[field]}`, field);
@@ -116,6 +120,8 @@ export function checkImportRow(raw: unknown): { ok: true; row: ImportRow } | { o
 
   const row: ImportRow = { email: (raw.email as string).toLowerCase(), phones };
   for (const field of STRING_FIELDS) if (typeof raw[field] === 'string') row[field] = raw[field] as string;
+  // An export's ids carry the provider prefix; the file format does not (the import adds it back).
+  if (row.user_id?.startsWith('auth0|')) row.user_id = row.user_id.slice('auth0|'.length);
   for (const field of ['email_verified', 'blocked'] as const) if (typeof raw[field] === 'boolean') row[field] = raw[field] as boolean;
   if (isObject(raw.user_metadata)) row.user_metadata = raw.user_metadata;
   if (isObject(raw.app_metadata)) row.app_metadata = raw.app_metadata;
