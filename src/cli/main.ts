@@ -8,6 +8,7 @@ import { startCommand } from './commands/start.js';
 import { tenantCreateCommand } from './commands/tenant-create.js';
 import { userCreateCommand } from './commands/user-create.js';
 import { usersFromAuth0Command } from './commands/users-from-auth0.js';
+import { usersExportCommand, usersImportCommand } from './commands/users-jobs.js';
 import { processIo, type CliIo } from './io.js';
 
 export const USAGE = `Usage: guardline <command> [options]
@@ -34,6 +35,15 @@ Commands:
       --password-stdin               Read the password from standard input (recommended)
       --password <password>          Password (visible to other local users in ps)
       --locale <en|ja>               Preferred locale
+  users import <file> --connection <name>
+                                     Import users (Auth0's bulk import file, JSON array or ndjson) with a progress bar
+      --tenant <name>                Tenant (default: the default tenant)
+      --upsert                       Update users that already exist instead of reporting them
+  users export --out <file>          Export users (Auth0's export format, un-gzipped)
+      --format <json|csv>            json (ndjson, default) or csv
+      --fields <a,b>                 Fields (default: Auth0's set); mfa_factors gives masked phones
+      --include-secrets              Full phone numbers and password_hash for a Guardline → Guardline move (sensitive)
+      --connection <name>            Only this connection's users
   users from-auth0 --users <file> --out <file>
                                      Join Auth0's user export, password hash export and phone enrolments
                                      into one users import file (docs/migrating-from-auth0.md)
@@ -144,6 +154,39 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
           ...(password ? { password } : {}),
           ...(locale ? { locale } : {}),
           passwordStdin: values['password-stdin'] === true,
+        });
+        return EXIT.ok;
+      }
+      case 'users import': {
+        const { values, positionals } = parse(rest, { connection: { type: 'string' }, tenant: { type: 'string' }, upsert: { type: 'boolean' } });
+        const connection = str(values.connection);
+        if (positionals.length !== 1 || !connection) throw new CliError(`users import needs one file and --connection\n\n${USAGE}`, EXIT.usage);
+        const tenant = str(values.tenant);
+        return await usersImportCommand(io, { file: positionals[0]!, connection, upsert: values.upsert === true, tty: process.stderr.isTTY === true, ...(tenant ? { tenant } : {}) });
+      }
+      case 'users export': {
+        const { values, positionals } = parse(rest, {
+          out: { type: 'string' },
+          format: { type: 'string' },
+          fields: { type: 'string' },
+          connection: { type: 'string' },
+          tenant: { type: 'string' },
+          'include-secrets': { type: 'boolean' },
+        });
+        const out = str(values.out);
+        const format = str(values.format);
+        if (!out || positionals.length > 0) throw new CliError(`users export needs --out\n\n${USAGE}`, EXIT.usage);
+        if (format !== undefined && format !== 'json' && format !== 'csv') throw new CliError(`--format must be json or csv\n\n${USAGE}`, EXIT.usage);
+        const fields = list(str(values.fields));
+        const connection = str(values.connection);
+        const tenant = str(values.tenant);
+        await usersExportCommand(io, {
+          out,
+          ...(format ? { format } : {}),
+          ...(fields ? { fields } : {}),
+          ...(connection ? { connection } : {}),
+          ...(tenant ? { tenant } : {}),
+          includeSecrets: values['include-secrets'] === true,
         });
         return EXIT.ok;
       }
