@@ -1,0 +1,80 @@
+/**
+ * docs/migrating-from-auth0.md step 2: Auth0's deploy CLI (`a0deploy`, auth0-deploy-cli 8.44 on the auth0 SDK v6)
+ * pointed at a real Guardline over HTTPS. The fixture is the phone-factor part of an Auth0 tenant as a0deploy
+ * writes it; importing it and exporting again gives the same file back, and the tenant then challenges by phone.
+ * The resource types are the ones Guardline round-trips today (AUTH0_INCLUDED_ONLY): see deploy-cli.md.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliEnv, curlJson, freePort, startGuardline, type GuardlineProcess } from '../support/cli.js';
+
+const run = promisify(execFile);
+const ROOT = new URL('../../', import.meta.url).pathname;
+const A0DEPLOY = join(ROOT, 'node_modules/.bin/a0deploy');
+const FIXTURE = new URL('./fixtures/auth0-tenant/tenant.yaml', import.meta.url);
+export const GUARDIAN_RESOURCES = [
+  'guardianFactors',
+  'guardianFactorProviders',
+  'guardianFactorTemplates',
+  'guardianPhoneFactorMessageTypes',
+  'guardianPhoneFactorSelectedProvider',
+  'guardianPolicies',
+];
+
+describe('a0deploy import → export against Guardline (real process, HTTPS)', () => {
+  let dir: string;
+  let server: GuardlineProcess;
+  let port: number;
+  const clientId = 'a0deploy-ci-client-000001';
+  const clientSecret = 'a0deploy-ci-secret-'.padEnd(48, 'z');
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'gl-a0deploy-'));
+    // a0deploy always speaks https to AUTH0_DOMAIN: a throwaway certificate for localhost, trusted by the child.
+    await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost']);
+    port = await freePort();
+    server = await startGuardline(
+      cliEnv({
+        GUARDLINE_DATA_DIR: join(dir, 'data'),
+        GUARDLINE_PORT: String(port),
+        GUARDLINE_TLS_CERT: join(dir, 'cert.pem'),
+        GUARDLINE_TLS_KEY: join(dir, 'key.pem'),
+        GUARDLINE_PUBLIC_URL: `https://localhost:${port}`,
+        GUARDLINE_BOOTSTRAP_CLIENT_ID: clientId,
+        GUARDLINE_BOOTSTRAP_CLIENT_SECRET: clientSecret,
+      }),
+    );
+    await writeFile(
+      join(dir, 'config.json'),
+      JSON.stringify({ AUTH0_DOMAIN: `localhost:${port}`, AUTH0_CLIENT_ID: clientId, AUTH0_CLIENT_SECRET: clientSecret, AUTH0_ALLOW_DELETE: false, AUTH0_INCLUDED_ONLY: GUARDIAN_RESOURCES }),
+    );
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const a0deploy = (args: string[]) =>
+    run(process.execPath, [A0DEPLOY, ...args, '-c', join(dir, 'config.json')], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir, NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem') }, timeout: 120_000 });
+
+  it('imports an Auth0 tenant’s phone factor configuration and exports the same file back', async () => {
+    const imported = await a0deploy(['import', '-i', new URL(FIXTURE).pathname]);
+    expect(imported.stdout + imported.stderr).toContain('Import Successful');
+
+    const exported = await a0deploy(['export', '-f', 'yaml', '-o', join(dir, 'out')]);
+    expect(exported.stdout + exported.stderr).toContain('Export Successful');
+    expect(await readFile(join(dir, 'out/tenant.yaml'), 'utf8')).toBe(await readFile(FIXTURE, 'utf8'));
+
+    // What arrived, read back through the Management API the way any client would.
+    const token = await curlJson([`https://localhost:${port}/oauth/token`, '-H', 'content-type: application/json', '-d', JSON.stringify({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, audience: `https://localhost:${port}/api/v2/` })]);
+    const auth = ['-H', `authorization: Bearer ${token.body.access_token}`];
+    const factors = await curlJson([`https://localhost:${port}/api/v2/guardian/factors`, ...auth]);
+    expect(factors.body).toEqual(expect.arrayContaining([{ name: 'sms', enabled: true, trial_expired: false }, { name: 'recovery-code', enabled: true, trial_expired: false }]));
+    expect((await curlJson([`https://localhost:${port}/api/v2/guardian/factors/phone/message-types`, ...auth])).body).toEqual({ message_types: ['sms', 'voice'] });
+    expect((await curlJson([`https://localhost:${port}/api/v2/guardian/policies`, ...auth])).body).toEqual(['all-applications']);
+  }, 240_000);
+});
