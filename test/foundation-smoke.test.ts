@@ -53,7 +53,7 @@ describe.each(DIALECTS)('foundation smoke (%s)', (dialect) => {
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ statusCode: 400, error: 'Bad Request', errorCode: 'invalid_body' });
     expect(response.json().message).toContain('colour');
-    const list = await ctx().services.clients.list(ctx().tenant, { offset: 0, limit: 100 }, false);
+    const list = await ctx().services.clients.list(ctx().tenant, {}, { offset: 0, limit: 100 }, false);
     expect(list.clients.map((c) => c.name)).not.toContain('Nope');
   });
 });

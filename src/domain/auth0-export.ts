@@ -14,6 +14,8 @@
  * cannot be carried over is reported per user, never dropped silently. Pure: no I/O.
  */
 
+import { RESERVED_APP_METADATA } from './user-import.js';
+
 type Json = Record<string, unknown>;
 
 /** One user of Auth0's bulk import schema, as the import job reads it. */
@@ -61,11 +63,7 @@ export interface Auth0ExportPieces {
   connection?: string;
 }
 
-/** Auth0's reserved `app_metadata` keys (its import refuses them): dropped with a note rather than failing the user. */
-const RESERVED_APP_METADATA = new Set([
-  '__tenant', '_id', 'blocked', 'clientID', 'created_at', 'email_verified', 'email', 'globalClientID', 'global_client_id',
-  'identities', 'lastIP', 'lastLogin', 'loginsCount', 'metadata', 'multifactor_last_modified', 'multifactor', 'updated_at', 'user_id',
-]);
+
 
 const STRING_FIELDS = ['email', 'username', 'phone_number', 'given_name', 'family_name', 'name', 'nickname', 'picture'] as const;
 const BOOLEAN_FIELDS = ['email_verified', 'phone_verified', 'blocked'] as const;
@@ -128,8 +126,8 @@ export function convertAuth0Export(pieces: Auth0ExportPieces): ConversionResult 
     for (const field of BOOLEAN_FIELDS) if (typeof raw[field] === 'boolean') user[field] = raw[field] as boolean;
     if (isObject(raw.user_metadata)) user.user_metadata = raw.user_metadata;
     if (isObject(raw.app_metadata)) {
-      const kept = Object.fromEntries(Object.entries(raw.app_metadata).filter(([key]) => !RESERVED_APP_METADATA.has(key)));
-      const dropped = Object.keys(raw.app_metadata).filter((key) => RESERVED_APP_METADATA.has(key));
+      const kept = Object.fromEntries(Object.entries(raw.app_metadata).filter(([key]) => !RESERVED_APP_METADATA.includes(key)));
+      const dropped = Object.keys(raw.app_metadata).filter((key) => RESERVED_APP_METADATA.includes(key));
       if (dropped.length > 0) notes.push({ user: label, kind: 'partial', reason: `app_metadata keys reserved by Auth0 dropped: ${dropped.join(', ')}` });
       user.app_metadata = kept;
     }

@@ -30,6 +30,7 @@ export const ERROR_CATALOGUE = {
   inexistent_usage_trigger: { status: 404, family: 'management' },
   inexistent_log_stream: { status: 404, family: 'management' },
   inexistent_job: { status: 404, family: 'management' },
+  inexistent_custom_domain: { status: 404, family: 'management' },
   not_found: { status: 404, family: 'management' },
   unsupported_media_type: { status: 415, family: 'management' },
   payload_too_large: { status: 413, family: 'management' },
@@ -40,11 +41,14 @@ export const ERROR_CATALOGUE = {
   authentication_method_exists: { status: 409, family: 'management' },
   phone_template_exists: { status: 409, family: 'management' },
   action_exists: { status: 409, family: 'management' },
+  custom_domain_exists: { status: 409, family: 'management' },
   /** deleting an action a trigger still runs, without `force=true` */
   action_bound: { status: 409, family: 'management' },
   /** a tenant's log streams are limited (services/log-streams) */
   too_many_log_streams: { status: 409, family: 'management' },
   too_many_entities: { status: 403, family: 'management' },
+  /** an Auth0 feature Guardline does not have (routes/absent-features) */
+  feature_not_enabled: { status: 403, family: 'management' },
   operation_not_supported: { status: 400, family: 'management' },
   phone_provider_error: { status: 400, family: 'management' },
   /** Auth0's (sic): a custom phone provider, or `phone-message-hook`, without a deployed action */

@@ -54,7 +54,7 @@ export class OAuthError extends ExposedError {
 /** Domain-level "not found" / "conflict" signals that services raise; each surface maps them to its shape. */
 export class NotFoundError extends Error {
   constructor(
-    readonly entity: 'user' | 'client' | 'client_grant' | 'connection' | 'log' | 'signing_key' | 'tenant' | 'resource_server' | 'authenticator' | 'phone_provider' | 'phone_delivery' | 'phone_template' | 'action' | 'action_version' | 'action_execution' | 'prefix_block' | 'usage_trigger' | 'log_stream' | 'job',
+    readonly entity: 'user' | 'client' | 'client_grant' | 'connection' | 'log' | 'signing_key' | 'tenant' | 'resource_server' | 'authenticator' | 'phone_provider' | 'phone_delivery' | 'phone_template' | 'action' | 'action_version' | 'action_execution' | 'prefix_block' | 'usage_trigger' | 'log_stream' | 'job' | 'custom_domain',
     message: string,
   ) {
     super(message);
@@ -64,7 +64,7 @@ export class NotFoundError extends Error {
 
 export class ConflictError extends Error {
   constructor(
-    readonly entity: 'user' | 'client' | 'client_grant' | 'tenant' | 'authentication_method' | 'authentication_method_limit' | 'phone_template' | 'action' | 'action_bound' | 'usage_trigger_limit' | 'log_stream_limit',
+    readonly entity: 'user' | 'client' | 'client_grant' | 'tenant' | 'authentication_method' | 'authentication_method_limit' | 'phone_template' | 'action' | 'action_bound' | 'usage_trigger_limit' | 'log_stream_limit' | 'custom_domain',
     message: string,
   ) {
     super(message);

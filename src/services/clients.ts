@@ -13,7 +13,7 @@ import { DEFAULT_REFRESH_TOKEN_POLICY, mergeRefreshTokenPolicy, parseRefreshToke
 import { originProblem } from '../domain/web-origins.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/errors.js';
 import { isUniqueViolation } from '../store/database.js';
-import type { ClientRow } from '../store/repositories/clients.js';
+import type { ClientFilter, ClientRow } from '../store/repositories/clients.js';
 import type { Repositories } from '../store/store.js';
 import type { ServiceDeps } from './context.js';
 import type { ConfigCache } from './config-cache.js';
@@ -169,10 +169,35 @@ export function createClients({ store, clock, random }: ServiceDeps, { secrets, 
       return view(tenant, await find(tenant, clientId));
     },
 
-    async list(tenant: Tenant, page: { offset: number; limit: number }, includeTotals: boolean) {
-      const rows = await store.clients.list(tenant.id, page);
-      const total = includeTotals ? await store.clients.count(tenant.id) : undefined;
+    async list(tenant: Tenant, filter: ClientFilter, page: { offset: number; limit: number }, includeTotals: boolean) {
+      const rows = await store.clients.list(tenant.id, filter, page);
+      const total = includeTotals ? await store.clients.count(tenant.id, filter) : undefined;
       return { clients: rows.map((r) => view(tenant, r)), total };
+    },
+
+    /**
+     * Auth0's "All Applications" global client, which every Auth0 tenant has and lists with `is_global=true`
+     * (a0deploy reads its Classic Login page from it). Guardline has no tenant-wide login page, so this is a
+     * read-only view of the tenant with nothing configured, not a stored client: it issues no tokens.
+     */
+    globalClient(tenant: Tenant): ClientView & { global: true } {
+      return {
+        tenant: tenant.name,
+        client_id: `global-${tenant.id}`,
+        name: 'All Applications',
+        description: '',
+        app_type: 'regular_web',
+        is_first_party: true,
+        token_endpoint_auth_method: 'none',
+        grant_types: [],
+        callbacks: [],
+        allowed_logout_urls: [],
+        web_origins: [],
+        allowed_origins: [],
+        refresh_token: { ...DEFAULT_REFRESH_TOKEN_POLICY },
+        client_metadata: {},
+        global: true,
+      };
     },
 
     async update(tenant: Tenant, clientId: string, patch: ClientPatch): Promise<ClientView> {

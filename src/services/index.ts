@@ -28,6 +28,7 @@ import { createTenants } from './tenants.js';
 import { createTokens } from './tokens.js';
 import { createUserTokens } from './user-tokens.js';
 import { createUsers } from './users.js';
+import { createPromptTexts } from './prompt-texts.js';
 import { createLoginSettings } from './login-settings.js';
 import { createRememberedBrowsers } from './remembered-browsers.js';
 import { createLoginStateSealer } from './login-state.js';
@@ -145,6 +146,7 @@ export function buildServices(deps: ServiceDeps, { cache = createConfigCache() }
     enrollmentTickets: createEnrollmentTickets(deps),
     devInbox: createDevInbox(deps),
     loginSettings,
+    promptTexts: createPromptTexts(deps, { cache }),
     rememberedBrowsers,
     loginState: createLoginStateSealer(deps),
     loginMfa: createLoginMfa(deps, { phoneMfa, guardian, loginSettings, rememberedBrowsers }),

@@ -158,9 +158,16 @@ export function createTenants({ store, clock, random, config }: ServiceDeps, sig
       try {
         await store.tenants.addDomain(tenantId, normalised, clock.now().toISOString());
       } catch (err) {
-        if (isUniqueViolation(err)) throw new ConflictError('tenant', `The domain "${domain}" is already mapped`);
+        if (isUniqueViolation(err)) throw new ConflictError('custom_domain', `The domain "${domain}" is already mapped`);
         throw err;
       }
+    },
+
+    /** The tenant's custom domains, oldest name first, with when each was mapped. */
+    listCustomDomains: (tenantId: string) => store.tenants.listDomains(tenantId),
+
+    async removeCustomDomain(tenantId: string, domain: string): Promise<void> {
+      if (!(await store.tenants.removeDomain(tenantId, domain))) throw new NotFoundError('custom_domain', 'The custom domain does not exist');
     },
 
     async updateSettings(tenant: Tenant, patch: TenantSettingsPatch): Promise<Tenant> {

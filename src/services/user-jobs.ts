@@ -11,6 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { hashToken } from '../crypto/secret-box.js';
 import { randomString } from '../domain/ids.js';
 import { maskPhoneNumber } from '../domain/phone-number.js';
+import { parseJsonLines } from '../domain/auth0-export.js';
 import { checkImportRow, rowForErrorReport, type ImportError, type ImportRow } from '../domain/user-import.js';
 import { NotFoundError, ValidationError } from '../errors/errors.js';
 import { isUniqueViolation } from '../store/database.js';
@@ -113,28 +114,12 @@ export function createUserJobs(deps: ServiceDeps & { importMaxBytes: number }) {
   // ---------- import ----------
 
   function parseUsersFile(text: string): unknown[] {
-    const trimmed = text.trim();
-    if (trimmed.startsWith('[')) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(trimmed);
-      } catch {
-        throw new ValidationError('users: the file is not valid JSON (a JSON array of users, or one user per line)');
-      }
-      if (!Array.isArray(parsed)) throw new ValidationError('users: the file must hold a JSON array of users');
-      return parsed;
+    // A JSON array (Auth0's import format) or ndjson (its export format, accepted as an extension).
+    try {
+      return parseJsonLines(text);
+    } catch (err) {
+      throw new ValidationError(`users: ${(err as Error).message} (send a JSON array of users, or one user per line)`);
     }
-    // ndjson (Auth0's export format) is accepted as an extension.
-    const rows: unknown[] = [];
-    trimmed.split(/\r?\n/).forEach((line, index) => {
-      if (line.trim() === '') return;
-      try {
-        rows.push(JSON.parse(line));
-      } catch {
-        throw new ValidationError(`users: line ${index + 1} is not JSON (send a JSON array of users, or one user per line)`);
-      }
-    });
-    return rows;
   }
 
   async function writeImportedUser(tx: Repositories, job: UserJobRow, connection: { id: string; name: string }, row: ImportRow, index: number, raw: unknown): Promise<'inserted' | 'updated' | 'failed'> {
@@ -382,8 +367,26 @@ export function createUserJobs(deps: ServiceDeps & { importMaxBytes: number }) {
 
   const poller = createPoller(runDue, 2_000);
 
-  function newJobId(): string {
-    return `job_${randomString(random, 16)}`;
+  /** A new job row: pending, nothing counted, no lease. */
+  function newJob(tenant: Tenant, fields: Pick<UserJobRow, 'type' | 'connection_id' | 'external_id' | 'upsert' | 'input' | 'total'>): UserJobRow {
+    const at = now();
+    return {
+      id: `job_${randomString(random, 16)}`,
+      tenant_id: tenant.id,
+      status: 'pending',
+      cursor: 0,
+      inserted: 0,
+      updated: 0,
+      failed: 0,
+      result: null,
+      file_token_hash: null,
+      result_expires_at: null,
+      lease_until: null,
+      created_at: at,
+      updated_at: at,
+      completed_at: null,
+      ...fields,
+    };
   }
 
   return {
@@ -392,29 +395,7 @@ export function createUserJobs(deps: ServiceDeps & { importMaxBytes: number }) {
       if (Buffer.byteLength(input.users) > deps.importMaxBytes) throw new ValidationError(`users: the file is larger than ${deps.importMaxBytes} bytes`);
       const rows = parseUsersFile(input.users);
       if (rows.length === 0) throw new ValidationError('users: the file holds no users');
-      const at = now();
-      const job: UserJobRow = {
-        id: newJobId(),
-        tenant_id: tenant.id,
-        type: 'users_import',
-        status: 'pending',
-        connection_id: connection.id,
-        external_id: input.external_id ?? null,
-        upsert: input.upsert ? 1 : 0,
-        input: JSON.stringify(rows),
-        cursor: 0,
-        total: rows.length,
-        inserted: 0,
-        updated: 0,
-        failed: 0,
-        result: null,
-        file_token_hash: null,
-        result_expires_at: null,
-        lease_until: null,
-        created_at: at,
-        updated_at: at,
-        completed_at: null,
-      };
+      const job = newJob(tenant, { type: 'users_import', connection_id: connection.id, external_id: input.external_id ?? null, upsert: input.upsert ? 1 : 0, input: JSON.stringify(rows), total: rows.length });
       await store.userJobs.insert(job);
       if (options.start !== false) kick(job.id);
       return view(job, connection.name);
@@ -435,29 +416,7 @@ export function createUserJobs(deps: ServiceDeps & { importMaxBytes: number }) {
       if (input.format === 'csv' && fields.some((f) => f.name === 'user_metadata' || f.name === 'app_metadata')) {
         throw new ValidationError('fields: a CSV export names metadata fields one by one (user_metadata.plan), as in Auth0');
       }
-      const at = now();
-      const job: UserJobRow = {
-        id: newJobId(),
-        tenant_id: tenant.id,
-        type: 'users_export',
-        status: 'pending',
-        connection_id: connection?.id ?? null,
-        external_id: null,
-        upsert: 0,
-        input: JSON.stringify({ ...input, fields }),
-        cursor: 0,
-        total: 0,
-        inserted: 0,
-        updated: 0,
-        failed: 0,
-        result: null,
-        file_token_hash: null,
-        result_expires_at: null,
-        lease_until: null,
-        created_at: at,
-        updated_at: at,
-        completed_at: null,
-      };
+      const job = newJob(tenant, { type: 'users_export', connection_id: connection?.id ?? null, external_id: null, upsert: 0, input: JSON.stringify({ ...input, fields }), total: 0 });
       await store.userJobs.insert(job);
       if (options.start !== false) kick(job.id);
       return view(job, connection?.name);

@@ -311,6 +311,12 @@ export function createUsers({ store, clock, random }: ServiceDeps) {
       const rows = await store.connections.list(tenant.id);
       return rows.map((r) => ({ id: r.id, name: r.name, strategy: r.strategy, realms: [r.name] }));
     },
+
+    async getConnection(tenant: Tenant, id: string): Promise<ConnectionView> {
+      const found = (await this.listConnections(tenant)).find((c) => c.id === id);
+      if (!found) throw new NotFoundError('connection', 'The connection does not exist');
+      return found;
+    },
   };
 }
 

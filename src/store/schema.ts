@@ -622,6 +622,15 @@ export interface UserJobErrorsTable {
   errors: string;
 }
 
+export interface PromptCustomTextsTable {
+  tenant_id: string;
+  prompt: string;
+  language: string;
+  /** JSON `{screen: {key: text}}` */
+  texts: string;
+  updated_at: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   tenant_domains: TenantDomainsTable;
@@ -665,5 +674,6 @@ export interface Database {
   log_outbox: LogOutboxTable;
   log_streams: LogStreamsTable;
   user_jobs: UserJobsTable;
+  prompt_custom_texts: PromptCustomTextsTable;
   user_job_errors: UserJobErrorsTable;
 }

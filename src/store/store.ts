@@ -29,6 +29,7 @@ import { actionCacheRepository, actionRetryRepository } from './repositories/act
 import { actionRepository } from './repositories/actions.js';
 import { logStreamRepository } from './repositories/log-streams.js';
 import { userJobRepository } from './repositories/user-jobs.js';
+import { promptCustomTextRepository } from './repositories/prompt-custom-texts.js';
 
 function repositories(db: Kysely<Database>) {
   return {
@@ -37,6 +38,7 @@ function repositories(db: Kysely<Database>) {
     clients: clientRepository(db),
     users: userRepository(db),
     userJobs: userJobRepository(db),
+    promptCustomTexts: promptCustomTextRepository(db),
     clientGrants: clientGrantRepository(db),
     signingKeys: signingKeyRepository(db),
     authorizationCodes: authorizationCodeRepository(db),

@@ -33,14 +33,14 @@ describe.each(DIALECTS)('form-encoded Management API bodies (%s)', (dialect) => 
   });
 
   it('still refuses unknown fields and values that are not of the type, and writes nothing', async () => {
-    const before = (await ctx().services.clients.list(ctx().tenant, { offset: 0, limit: 100 }, true)).total;
+    const before = (await ctx().services.clients.list(ctx().tenant, {}, { offset: 0, limit: 100 }, true)).total;
     const unknown = await post('/api/v2/clients', 'name=X&colour=blue');
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json()).toMatchObject({ errorCode: 'invalid_body', message: "Payload validation error: 'Additional properties not allowed: colour'." });
     const notBoolean = await post('/api/v2/clients', 'name=X&is_first_party=perhaps');
     expect(notBoolean.statusCode).toBe(400);
     expect(notBoolean.json().errorCode).toBe('invalid_body');
-    expect((await ctx().services.clients.list(ctx().tenant, { offset: 0, limit: 100 }, true)).total).toBe(before);
+    expect((await ctx().services.clients.list(ctx().tenant, {}, { offset: 0, limit: 100 }, true)).total).toBe(before);
   });
 
   it('does not coerce JSON: a string where a boolean belongs is a 400', async () => {

@@ -24,6 +24,7 @@ const NOT_FOUND_CODES: Record<NotFoundError['entity'], ManagementErrorCode> = {
   usage_trigger: 'inexistent_usage_trigger',
   log_stream: 'inexistent_log_stream',
   job: 'inexistent_job',
+  custom_domain: 'inexistent_custom_domain',
 };
 
 const CONFLICT_CODES: Record<ConflictError['entity'], ManagementErrorCode> = {
@@ -38,6 +39,7 @@ const CONFLICT_CODES: Record<ConflictError['entity'], ManagementErrorCode> = {
   action_bound: 'action_bound',
   usage_trigger_limit: 'too_many_entities',
   log_stream_limit: 'too_many_log_streams',
+  custom_domain: 'custom_domain_exists',
 };
 
 /** The message prefix and errorCode of a validation error, by the part of the request that failed. */

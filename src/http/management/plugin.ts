@@ -4,6 +4,7 @@ import { requestContext, type App, type SurfaceOptions } from '../types.js';
 import { resolveTenant } from '../tenant-hook.js';
 import { authenticateManagementRequest } from './authenticate.js';
 import { managementErrorHandler } from './error-handler.js';
+import { selectFields } from './field-selection.js';
 import { coerceFormBody } from './form-bodies.js';
 import { MANAGEMENT_ROUTES } from './routes/index.js';
 
@@ -30,6 +31,7 @@ export const managementSurface: FastifyPluginAsync<SurfaceOptions> = async (inst
   });
 
   app.addHook('preValidation', coerceFormBody);
+  app.addHook('onSend', selectFields);
 
   // Every write through the Management API leaves `sapi` (success) or `fapi` (failure) in the tenant's log.
   // Bodies are never logged (they can carry passwords); only the operation, path and status.

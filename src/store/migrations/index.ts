@@ -12,6 +12,7 @@ import * as m0010 from './0010_action_delivery.js';
 import * as m0011 from './0011_log_streams.js';
 import * as m0012 from './0012_phone_fraud.js';
 import * as m0013 from './0013_user_jobs.js';
+import * as m0014 from './0014_prompt_custom_texts.js';
 
 /**
  * The versioned migrations, in order. Listed statically (not read from a folder) so the compiled build and
@@ -31,6 +32,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0011_log_streams': m0011,
   '0012_phone_fraud': m0012,
   '0013_user_jobs': m0013,
+  '0014_prompt_custom_texts': m0014,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,7 +1,22 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
 import type { ClientsTable, Database } from '../schema.js';
 
 export type ClientRow = Selectable<ClientsTable>;
+
+/** Auth0's list filters: `is_first_party`, `app_type` (any of), `name` (exact: Auth0's `q=name:…`). */
+export interface ClientFilter {
+  isFirstParty?: boolean;
+  appTypes?: string[];
+  name?: string;
+}
+
+function filtered<Q extends SelectQueryBuilder<Database, 'clients', object>>(query: Q, tenantId: string, filter: ClientFilter): Q {
+  let q = query.where('tenant_id', '=', tenantId);
+  if (filter.isFirstParty !== undefined) q = q.where('is_first_party', '=', filter.isFirstParty ? 1 : 0);
+  if (filter.appTypes !== undefined) q = q.where('app_type', 'in', filter.appTypes);
+  if (filter.name !== undefined) q = q.where('name', '=', filter.name);
+  return q as Q;
+}
 
 export function clientRepository(db: Kysely<Database>) {
   return {
@@ -10,11 +25,8 @@ export function clientRepository(db: Kysely<Database>) {
     /** Client ids are globally unique, so a token request can be checked against the tenant it arrived on. */
     existsAnywhere: async (clientId: string) =>
       (await db.selectFrom('clients').select('client_id').where('client_id', '=', clientId).executeTakeFirst()) !== undefined,
-    async list(tenantId: string, page: { offset: number; limit: number }) {
-      return db
-        .selectFrom('clients')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
+    async list(tenantId: string, filter: ClientFilter, page: { offset: number; limit: number }) {
+      return filtered(db.selectFrom('clients').selectAll(), tenantId, filter)
         .orderBy('created_at')
         .orderBy('client_id')
         .offset(page.offset)
@@ -26,12 +38,8 @@ export function clientRepository(db: Kysely<Database>) {
       const rows = await db.selectFrom('clients').select(['web_origins', 'allowed_origins']).where('tenant_id', '=', tenantId).execute();
       return rows.flatMap((r) => [...(JSON.parse(r.web_origins) as string[]), ...(JSON.parse(r.allowed_origins) as string[])]);
     },
-    async count(tenantId: string): Promise<number> {
-      const row = await db
-        .selectFrom('clients')
-        .select((eb) => eb.fn.countAll<string | number>().as('n'))
-        .where('tenant_id', '=', tenantId)
-        .executeTakeFirstOrThrow();
+    async count(tenantId: string, filter: ClientFilter = {}): Promise<number> {
+      const row = await filtered(db.selectFrom('clients').select((eb) => eb.fn.countAll<string | number>().as('n')), tenantId, filter).executeTakeFirstOrThrow();
       return Number(row.n);
     },
     insert: (row: ClientRow) => db.insertInto('clients').values(row).execute(),

@@ -1,5 +1,6 @@
 import type { Services } from '../../../services/index.js';
 import type { App } from '../../types.js';
+import absentFeatures from './absent-features/index.js';
 import createAction from './actions/create.js';
 import listActions from './actions/list.js';
 import getAction from './actions/get.js';
@@ -30,7 +31,10 @@ import getClient from './clients/get.js';
 import listClients from './clients/list.js';
 import rotateClientSecret from './clients/rotate-secret.js';
 import updateClient from './clients/update.js';
+import getConnection from './connections/get.js';
+import listConnectionClients from './connections/list-clients.js';
 import listConnections from './connections/list.js';
+import updateConnectionClients from './connections/update-clients.js';
 import createUsersExport from './jobs/create-export.js';
 import createUsersImport from './jobs/create-import.js';
 import getJobErrors from './jobs/errors.js';
@@ -62,6 +66,13 @@ import updateTestNumbers from './guardian/update-test-numbers.js';
 import updateTwilio from './guardian/update-twilio.js';
 import voiceFallback from './guardian/voice-fallback.js';
 import otpAutofill from './guardian/otp-autofill.js';
+import createCustomDomain from './custom-domains/create.js';
+import deleteCustomDomain from './custom-domains/delete.js';
+import getCustomDomain from './custom-domains/get.js';
+import listCustomDomains from './custom-domains/list.js';
+import updateCustomDomain from './custom-domains/update.js';
+import getResourceServer from './resource-servers/get.js';
+import listResourceServers from './resource-servers/list.js';
 import getSigningKey from './keys/get.js';
 import listSigningKeys from './keys/list.js';
 import revokeSigningKey from './keys/revoke.js';
@@ -84,6 +95,8 @@ import listUserLogs from './users/logs.js';
 import updateUser from './users/update.js';
 import invalidateRememberBrowser from './users/invalidate-remember-browser.js';
 import getPromptSettings from './prompts/get.js';
+import getCustomText from './prompts/get-custom-text.js';
+import setCustomText from './prompts/set-custom-text.js';
 import updatePromptSettings from './prompts/update.js';
 import getBranding from './branding/get.js';
 import updateBranding from './branding/update.js';
@@ -124,6 +137,8 @@ export type ManagementRoute = (app: App, services: Services) => void;
 
 /** Every Management API route, one module each. Adding a route = adding its module here. */
 export const MANAGEMENT_ROUTES: ManagementRoute[] = [
+  // Auth0 features Guardline does not have, answered as for a tenant without them
+  absentFeatures,
   // clients
   createClient,
   listClients,
@@ -165,13 +180,27 @@ export const MANAGEMENT_ROUTES: ManagementRoute[] = [
   // prompts (Universal Login settings)
   getPromptSettings,
   updatePromptSettings,
+  getCustomText,
+  setCustomText,
   // signing keys
   listSigningKeys,
   getSigningKey,
   rotateSigningKey,
   revokeSigningKey,
+  // custom domains (the tenant's other hosts)
+  listCustomDomains,
+  getCustomDomain,
+  createCustomDomain,
+  updateCustomDomain,
+  deleteCustomDomain,
+  // resource servers (the system APIs)
+  listResourceServers,
+  getResourceServer,
   // connections
   listConnections,
+  getConnection,
+  listConnectionClients,
+  updateConnectionClients,
   // guardian (MFA factors; the phone factor's sms/* twins are registered with their phone/* routes)
   listGuardianFactors,
   updateGuardianFactor,

@@ -1,12 +1,16 @@
 import { Type } from '@sinclair/typebox';
 import type { Services } from '../../../../services/index.js';
-import { ManagementErrorBody, PagingQuery, StrictObject, paged, pagedResponse } from '../../../schemas.js';
+import { CheckpointQuery, ManagementErrorBody, PagingQuery, StrictObject, pagedResponse } from '../../../schemas.js';
 import type { App } from '../../../types.js';
-import { pageWindow } from '../paging.js';
+import { listBody, listWindow } from '../paging.js';
 import { ClientGrant } from './schemas.js';
 
 const ListClientGrantsQuery = StrictObject({
   ...PagingQuery,
+  ...CheckpointQuery,
+  allow_any_organization: Type.Optional(Type.Boolean({ description: 'Guardline has no organizations: true matches no grant' })),
+  subject_type: Type.Optional(Type.Union([Type.Literal('client'), Type.Literal('user')], { description: 'Guardline’s grants are all for clients' })),
+  default_for: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Guardline has no default grants: nothing matches' })),
   audience: Type.Optional(Type.String({ minLength: 1, maxLength: 600 })),
   client_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
 });
@@ -18,13 +22,14 @@ export default function listClientGrantsRoute(app: App, services: Services) {
     schema: {
       summary: 'Get client grants',
       querystring: ListClientGrantsQuery,
-      response: { 200: pagedResponse('client_grants', ClientGrant), '4xx': ManagementErrorBody },
+      response: { 200: pagedResponse('client_grants', ClientGrant, { checkpoint: true }), '4xx': ManagementErrorBody },
     },
     handler: async (request) => {
-      const { audience, client_id, include_totals } = request.query;
-      const window = pageWindow(request.query);
-      const { grants, total } = await services.clientGrants.list(request.tenant, { audience, clientId: client_id }, window, include_totals === true);
-      return paged('client_grants', grants, window, total);
+      const { audience, client_id, include_totals, allow_any_organization, subject_type, default_for } = request.query;
+      const window = listWindow(request.query);
+      if (allow_any_organization === true || subject_type === 'user' || default_for !== undefined) return listBody('client_grants', [], window, include_totals === true ? 0 : undefined);
+      const { grants, total } = await services.clientGrants.list(request.tenant, { audience, clientId: client_id }, window, include_totals === true || window.checkpoint);
+      return listBody('client_grants', grants, window, total);
     },
   });
 }
