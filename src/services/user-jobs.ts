@@ -118,7 +118,7 @@ export function createUserJobs(deps: ServiceDeps & { importMaxBytes: number }) {
     try {
       return parseJsonLines(text);
     } catch (err) {
-      throw new ValidationError(`users: ${(err as Error).message} (send a JSON array of users, or one user per line)`);
+      throw new ValidationError(`users: the file is not valid JSON: ${(err as Error).message} (send a JSON array of users, or one user per line)`);
     }
   }
 
