@@ -80,6 +80,11 @@ export function createPhoneTemplates({ guardian }: { guardian: Guardian }) {
     async update(tenant: Tenant, id: string, patch: { content?: { from?: string; body?: { text?: string; voice?: string } }; disabled?: boolean }, context: RequestContext) {
       const type = find(id);
       if (patch.disabled === true) throw new ValidationError('disabled: one-time code templates cannot be disabled');
+      // Writing back what a read gave (a0deploy importing its own export) changes nothing, even where the
+      // built-in SMS and voice defaults differ.
+      const current = await view(tenant, type);
+      const body = patch.content?.body;
+      if (patch.content?.from === undefined && (body?.text ?? current.content.body.text) === current.content.body.text && (body?.voice ?? current.content.body.voice) === current.content.body.voice) return current;
       const text = textOf(patch.content);
       if (text !== undefined) await write(tenant, type, text, context);
       return view(tenant, type);

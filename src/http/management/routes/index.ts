@@ -35,6 +35,7 @@ import getConnection from './connections/get.js';
 import listConnectionClients from './connections/list-clients.js';
 import listConnections from './connections/list.js';
 import updateConnectionClients from './connections/update-clients.js';
+import updateConnection from './connections/update.js';
 import createUsersExport from './jobs/create-export.js';
 import createUsersImport from './jobs/create-import.js';
 import getJobErrors from './jobs/errors.js';
@@ -73,6 +74,7 @@ import listCustomDomains from './custom-domains/list.js';
 import updateCustomDomain from './custom-domains/update.js';
 import getResourceServer from './resource-servers/get.js';
 import listResourceServers from './resource-servers/list.js';
+import updateResourceServer from './resource-servers/update.js';
 import getSigningKey from './keys/get.js';
 import listSigningKeys from './keys/list.js';
 import revokeSigningKey from './keys/revoke.js';
@@ -196,11 +198,13 @@ export const MANAGEMENT_ROUTES: ManagementRoute[] = [
   // resource servers (the system APIs)
   listResourceServers,
   getResourceServer,
+  updateResourceServer,
   // connections
   listConnections,
   getConnection,
   listConnectionClients,
   updateConnectionClients,
+  updateConnection,
   // guardian (MFA factors; the phone factor's sms/* twins are registered with their phone/* routes)
   listGuardianFactors,
   updateGuardianFactor,

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { Type } from '@sinclair/typebox';
 import { ManagementError } from '../../../../errors/errors.js';
 import type { Services } from '../../../../services/index.js';
@@ -8,6 +9,13 @@ import { ABSENT_FEATURES, type AbsentFeature } from './table.js';
 /** Anything a tool sends to an absent feature: its answer does not depend on it. */
 const AnyQuery = Type.Object({}, { additionalProperties: true });
 const AnyBody = Type.Unknown();
+
+/** A PATCH of an `off` singleton that only repeats values it has (a tool writing back what it exported). */
+function writesBackOff(feature: AbsentFeature, body: unknown): boolean {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return false;
+  const off = feature.offBody ?? {};
+  return Object.entries(body).every(([key, value]) => key in off && isDeepStrictEqual(off[key], value));
+}
 
 function refusal(feature: AbsentFeature, reading: boolean): ManagementError {
   if (feature.answer === 'deprecated') {
@@ -53,8 +61,7 @@ export default function absentFeatureRoutes(app: App, _services: Services) {
           schema: { summary: `${feature.feature} (not in Guardline)`, querystring: AnyQuery, body: AnyBody, response: { 200: Type.Unknown(), '4xx': ManagementErrorBody } },
           handler: async (request) => {
             // Switching an absent setting off is what a tool exporting it writes back: accepted, nothing changes.
-            const body = request.body as { enabled?: unknown } | undefined;
-            if (isCollection && feature.answer === 'off' && method === 'PATCH' && body?.enabled === false) return feature.offBody;
+            if (isCollection && feature.answer === 'off' && method === 'PATCH' && writesBackOff(feature, request.body)) return feature.offBody;
             throw refusal(feature, false);
           },
         });

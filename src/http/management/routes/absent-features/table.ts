@@ -8,8 +8,8 @@
  * - `empty`: the list answers with no entries (Auth0's answer for a tenant that has none), for resources whose
  *   tools accept no refusal; creating one is still refused with `feature_not_enabled`;
  * - `not-configured`: 404, Auth0's answer for a singleton never configured (the email provider);
- * - `off`: a settings singleton that reads as switched off (`offBody`); writing it off again is accepted, switching
- *   it on is `feature_not_enabled`.
+ * - `off`: a settings singleton that reads as switched off (`offBody`); writing back values it has (it off) is
+ *   accepted, anything else (switching it on) is `feature_not_enabled`.
  *
  * Every write to these paths answers `feature_not_enabled`. Each entry names the scope Auth0 checks first.
  */
@@ -61,7 +61,8 @@ export const ABSENT_FEATURES: AbsentFeature[] = [
   { feature: 'Bot detection', path: '/attack-protection/bot-detection', readScope: 'read:attack_protection', writeScope: 'update:attack_protection', answer: 'not-enabled' },
   { feature: 'Captcha', path: '/attack-protection/captcha', readScope: 'read:attack_protection', writeScope: 'update:attack_protection', answer: 'not-enabled' },
   { feature: 'Supplemental signals', path: '/supplemental-signals', readScope: 'read:attack_protection', writeScope: 'update:attack_protection', answer: 'not-enabled' },
-  { feature: 'Risk assessment', path: '/risk-assessments/settings', readScope: 'read:attack_protection', writeScope: 'update:attack_protection', answer: 'not-configured', also: ['/risk-assessments/settings/new-device'] },
+  { feature: 'Risk assessment', path: '/risk-assessments/settings', readScope: 'read:attack_protection', writeScope: 'update:attack_protection', answer: 'off', offBody: { enabled: false } },
+  { feature: 'Risk assessment for new devices', path: '/risk-assessments/settings/new-device', readScope: 'read:attack_protection', writeScope: 'update:attack_protection', answer: 'off', offBody: { remember_for: 0 } },
   { feature: 'Email provider', path: '/emails/provider', readScope: 'read:email_provider', writeScope: 'update:email_provider', answer: 'not-configured' },
   { feature: 'Email templates', path: '/email-templates', readScope: 'read:email_templates', writeScope: 'update:email_templates', answer: 'not-configured' },
   { feature: 'Themes', path: '/branding/themes', readScope: 'read:branding', writeScope: 'update:branding', answer: 'not-configured', also: ['/branding/templates/universal-login'] },

@@ -1,4 +1,5 @@
 import { defaultTemplate } from '../../../../domain/default-templates.js';
+import type { MessagePurpose } from '../../../../domain/message-templates.js';
 import type { Services } from '../../../../services/index.js';
 import { ManagementErrorBody, StrictObject } from '../../../schemas.js';
 import type { App } from '../../../types.js';
@@ -22,10 +23,13 @@ export default function getTemplatesRoutes(app: App, services: Services) {
       handler: async (request) => {
         const { templates } = await services.guardian.settings(request.tenant);
         return {
-          enrollment_message: templates.enrollment ?? defaultTemplate('enrollment', 'sms', 'en'),
-          verification_message: templates.verification ?? defaultTemplate('verification', 'sms', 'en'),
+          enrollment_message: shownTemplate('enrollment', templates.enrollment),
+          verification_message: shownTemplate('verification', templates.verification),
         };
       },
     });
   }
 }
+
+/** What a read shows for a stored template: itself, or the built-in English SMS text when none is stored. */
+export const shownTemplate = (purpose: MessagePurpose, stored: string | null) => stored ?? defaultTemplate(purpose, 'sms', 'en');

@@ -1,6 +1,8 @@
 import type { Services } from '../../../../services/index.js';
 import { ManagementErrorBody } from '../../../schemas.js';
 import { requestContext, type App } from '../../../types.js';
+import type { MessagePurpose } from '../../../../domain/message-templates.js';
+import { shownTemplate } from './get-templates.js';
 import { PhoneTemplates } from './schemas.js';
 
 const PATHS = [
@@ -27,7 +29,11 @@ export default function updateTemplatesRoutes(app: App, services: Services) {
       },
       handler: async (request) => {
         const { enrollment_message, verification_message } = request.body;
-        await services.guardian.setTemplates(request.tenant, { enrollment: enrollment_message, verification: verification_message }, requestContext(request));
+        // A template written back as a read showed it (a0deploy importing its own export) stays as it is: when
+        // none is stored, the built-in per-locale SMS and voice defaults stay in use.
+        const { templates } = await services.guardian.settings(request.tenant);
+        const keep = (purpose: MessagePurpose, incoming: string) => (incoming === shownTemplate(purpose, templates[purpose]) ? templates[purpose] : incoming);
+        await services.guardian.setTemplates(request.tenant, { enrollment: keep('enrollment', enrollment_message), verification: keep('verification', verification_message) }, requestContext(request));
         return { enrollment_message, verification_message };
       },
     });
