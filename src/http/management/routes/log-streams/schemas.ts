@@ -56,7 +56,7 @@ export const LogStream = Type.Object({
   filters: Type.Optional(Type.Array(Type.Object({ type: Type.String(), name: Type.String() }))),
   pii_config: Type.Optional(Type.Object({ log_fields: Type.Array(Type.String()), method: Type.String(), algorithm: Type.Optional(Type.String()) })),
   isPriority: Type.Boolean(),
-  health: Type.Object({
+  health: Type.Optional(Type.Object({
     last_delivered_log_id: Nullable(Type.String()),
     last_delivered_at: Nullable(Type.String()),
     lag: Type.Integer(),
@@ -66,5 +66,5 @@ export const LogStream = Type.Object({
     failing_since: Nullable(Type.String()),
     next_attempt_at: Nullable(Type.String()),
     suspended_reason: Nullable(Type.String()),
-  }),
+  })),
 });

@@ -21,7 +21,7 @@ export default function createPhoneProviderRoute(app: App, services: Services) {
       const view = await services.providerConfigs.create(request.tenant, createInput(request.body), context);
       const settings = await services.guardian.settings(request.tenant);
       if (settings.provider === 'auth0') await services.guardian.setProvider(request.tenant, 'twilio', context);
-      return reply.code(201).send(providerView(request.tenant, view, secretFieldsOf(services.registry, view.provider)));
+      return reply.code(201).send(providerView(request.tenant, view, secretFieldsOf(services.registry, view.provider), (await services.providerConfigs.list(request.tenant)).length));
     },
   });
 }

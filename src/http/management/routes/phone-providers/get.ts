@@ -15,7 +15,7 @@ export default function getPhoneProviderRoute(app: App, services: Services) {
     },
     handler: async (request) => {
       const view = await services.providerConfigs.get(request.tenant, request.params.id);
-      return providerView(request.tenant, view, secretFieldsOf(services.registry, view.provider));
+      return providerView(request.tenant, view, secretFieldsOf(services.registry, view.provider), (await services.providerConfigs.list(request.tenant)).length);
     },
   });
 }

@@ -17,7 +17,7 @@ export default function listPhoneProvidersRoute(app: App, services: Services) {
       const views = await services.providerConfigs.list(request.tenant);
       const { disabled } = request.query;
       return {
-        providers: views.filter((v) => disabled === undefined || v.enabled === !disabled).map((v) => providerView(request.tenant, v, secretFieldsOf(services.registry, v.provider))),
+        providers: views.filter((v) => disabled === undefined || v.enabled === !disabled).map((v) => providerView(request.tenant, v, secretFieldsOf(services.registry, v.provider), views.length)),
       };
     },
   });

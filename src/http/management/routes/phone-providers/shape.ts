@@ -46,8 +46,8 @@ export const Provider = Type.Object({
   channel: Type.Literal('phone'),
   disabled: Type.Boolean(),
   configuration: Type.Record(Type.String(), Type.Unknown()),
-  position: Type.Integer(),
-  countries: Type.Union([Type.Array(Type.String()), Type.Null()]),
+  position: Type.Optional(Type.Integer({ description: 'Guardline extension, shown when the chain has more than one provider' })),
+  countries: Type.Optional(Type.Array(Type.String(), { description: 'Guardline extension, shown when the provider serves only some countries' })),
   created_at: Type.String(),
   updated_at: Type.String(),
 });
@@ -107,7 +107,12 @@ export function patchInput(current: ProviderConfigView, body: { name?: string; d
 }
 
 /** A stored configuration in Auth0's shape: secrets never returned (Auth0 omits credentials; Guardline also masks secret fields). */
-export function providerView(tenant: Tenant, view: ProviderConfigView, secretFields: ReadonlySet<string>) {
+/**
+ * A provider in Auth0's shape. Guardline's chain extensions (`position`, `countries`) appear only when they carry
+ * something (several providers; some countries), so a one-provider tenant reads exactly as in Auth0 and Auth0's
+ * own tools, whose schemas refuse unknown fields, can write back what they read.
+ */
+export function providerView(tenant: Tenant, view: ProviderConfigView, secretFields: ReadonlySet<string>, chainLength: number) {
   const delivery_methods = view.channels.map(toMethod);
   let configuration: Record<string, unknown>;
   if (view.provider === 'twilio') {
@@ -123,8 +128,8 @@ export function providerView(tenant: Tenant, view: ProviderConfigView, secretFie
     channel: 'phone' as const,
     disabled: !view.enabled,
     configuration,
-    position: view.position,
-    countries: view.countries,
+    ...(chainLength > 1 ? { position: view.position } : {}),
+    ...(view.countries !== null ? { countries: view.countries } : {}),
     created_at: view.created_at,
     updated_at: view.updated_at,
   };

@@ -16,7 +16,7 @@ export default function updatePhoneProviderRoute(app: App, services: Services) {
     handler: async (request) => {
       const current = await services.providerConfigs.get(request.tenant, request.params.id);
       const view = await services.providerConfigs.update(request.tenant, current.id, patchInput(current, request.body), requestContext(request));
-      return providerView(request.tenant, view, secretFieldsOf(services.registry, view.provider));
+      return providerView(request.tenant, view, secretFieldsOf(services.registry, view.provider), (await services.providerConfigs.list(request.tenant)).length);
     },
   });
 }
