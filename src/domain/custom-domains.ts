@@ -12,13 +12,12 @@ export interface CustomDomainView {
   status: 'ready';
   type: 'self_managed_certs';
   tls_policy: 'recommended';
-  created_at: string;
 }
 
 export const customDomainId = (domain: string) => `cd_${createHash('sha256').update(domain).digest('base64url').slice(0, 16)}`;
 
 /** The first domain (by name) is the primary one, as Auth0 marks its first. */
-export function customDomainViews(rows: { domain: string; created_at: string }[]): CustomDomainView[] {
+export function customDomainViews(rows: { domain: string }[]): CustomDomainView[] {
   return rows.map((row, index) => ({
     custom_domain_id: customDomainId(row.domain),
     domain: row.domain,
@@ -26,6 +25,5 @@ export function customDomainViews(rows: { domain: string; created_at: string }[]
     status: 'ready',
     type: 'self_managed_certs',
     tls_policy: 'recommended',
-    created_at: row.created_at,
   }));
 }

@@ -11,6 +11,8 @@ export interface RouteRecord {
   declaredStatuses: string[];
   /** Top-level properties its body schema names (empty for routes without a body or with a free-form one). */
   bodyFields: string[];
+  /** The query parameters its querystring schema names. */
+  queryFields: string[];
   /** Sensitive properties its response schema names (see no-store.ts). */
   sensitiveFields: string[];
   /** Whether every answer carries `Cache-Control: no-store`. */
@@ -23,7 +25,7 @@ export function recordRoutes(app: FastifyInstance, into: RouteRecord[]): void {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD') continue;
-      const schema = route.schema as { summary?: string; body?: { properties?: object }; response?: Record<string, unknown> } | undefined;
+      const schema = route.schema as { summary?: string; body?: { properties?: object }; querystring?: { properties?: object }; response?: Record<string, unknown> } | undefined;
       into.push({
         method,
         url: route.url,
@@ -31,6 +33,7 @@ export function recordRoutes(app: FastifyInstance, into: RouteRecord[]): void {
         scopes: (route.config as { scopes?: readonly string[] } | undefined)?.scopes,
         declaredStatuses: Object.keys(schema?.response ?? {}),
         bodyFields: Object.keys(schema?.body?.properties ?? {}),
+        queryFields: Object.keys(schema?.querystring?.properties ?? {}),
         sensitiveFields: sensitiveFields(schema?.response),
         noStore: needsNoStore(route),
       });

@@ -44,7 +44,7 @@ export function tenantRepository(db: Kysely<Database>) {
     addDomain: (tenantId: string, domain: string, at: string) =>
       db.insertInto('tenant_domains').values({ domain, tenant_id: tenantId, created_at: at }).execute(),
     listDomains: (tenantId: string) =>
-      db.selectFrom('tenant_domains').select(['domain', 'created_at']).where('tenant_id', '=', tenantId).orderBy('domain').execute(),
+      db.selectFrom('tenant_domains').select('domain').where('tenant_id', '=', tenantId).orderBy('domain').execute(),
     removeDomain: async (tenantId: string, domain: string) =>
       Number((await db.deleteFrom('tenant_domains').where('tenant_id', '=', tenantId).where('domain', '=', domain).executeTakeFirst()).numDeletedRows) > 0,
   };

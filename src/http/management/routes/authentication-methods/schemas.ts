@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { StrictObject } from '../../../schemas.js';
+import { FieldsQuery, StrictObject } from '../../../schemas.js';
 
 const Channel = Type.Union([Type.Literal('sms'), Type.Literal('voice')]);
 
@@ -28,6 +28,7 @@ export const AuthenticationMethodListQuery = StrictObject({
   page: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
   per_page: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, default: 50 })),
   include_totals: Type.Optional(Type.Boolean({ default: false })),
+  ...FieldsQuery(),
 });
 
 export const AuthenticationMethodParams = StrictObject({

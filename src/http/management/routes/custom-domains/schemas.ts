@@ -8,7 +8,6 @@ export const CustomDomain = Type.Object({
   status: Type.String(),
   type: Type.String(),
   tls_policy: Type.String(),
-  created_at: Type.String(),
 });
 
 export const CustomDomainIdParams = StrictObject({ id: Type.String({ minLength: 1, maxLength: 64 }) });
