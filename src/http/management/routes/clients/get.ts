@@ -1,5 +1,6 @@
 import type { Services } from '../../../../services/index.js';
-import { ManagementErrorBody } from '../../../schemas.js';
+import { Type } from '@sinclair/typebox';
+import { FieldsQuery, ManagementErrorBody, StrictObject } from '../../../schemas.js';
 import type { App } from '../../../types.js';
 import { Client, ClientIdParams } from './schemas.js';
 
@@ -10,8 +11,12 @@ export default function getClientRoute(app: App, services: Services) {
     schema: {
       summary: 'Get a client',
       params: ClientIdParams,
-      response: { 200: Client, '4xx': ManagementErrorBody },
+      querystring: StrictObject(FieldsQuery()),
+      response: { 200: Type.Intersect([Client, Type.Object({ global: Type.Optional(Type.Boolean()) })]), '4xx': ManagementErrorBody },
     },
-    handler: async (request) => services.clients.get(request.tenant, request.params.id),
+    handler: async (request) => {
+      const global = services.clients.globalClient(request.tenant);
+      return request.params.id === global.client_id ? global : services.clients.get(request.tenant, request.params.id);
+    },
   });
 }

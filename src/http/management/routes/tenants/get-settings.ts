@@ -1,5 +1,5 @@
 import type { Services } from '../../../../services/index.js';
-import { ManagementErrorBody, StrictObject } from '../../../schemas.js';
+import { FieldsQuery, ManagementErrorBody, StrictObject } from '../../../schemas.js';
 import type { App } from '../../../types.js';
 import { TenantSettings, tenantSettings } from './schemas.js';
 
@@ -9,7 +9,7 @@ export default function getTenantSettingsRoute(app: App, _services: Services) {
     config: { scopes: ['read:tenant_settings'] },
     schema: {
       summary: 'Get tenant settings',
-      querystring: StrictObject({}),
+      querystring: StrictObject(FieldsQuery()),
       response: { 200: TenantSettings, '4xx': ManagementErrorBody },
     },
     // The tenant was read fresh for this request when its host was resolved.

@@ -1,5 +1,5 @@
 import type { Services } from '../../../../services/index.js';
-import { ManagementErrorBody } from '../../../schemas.js';
+import { FieldsQuery, ManagementErrorBody, StrictObject } from '../../../schemas.js';
 import type { App } from '../../../types.js';
 import { User, UserIdParams } from './schemas.js';
 
@@ -10,6 +10,7 @@ export default function getUserRoute(app: App, services: Services) {
     schema: {
       summary: 'Get a user',
       params: UserIdParams,
+      querystring: StrictObject(FieldsQuery()),
       response: { 200: User, '4xx': ManagementErrorBody },
     },
     handler: async (request) => services.users.get(request.tenant, request.params.id),

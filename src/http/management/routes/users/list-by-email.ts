@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { Services } from '../../../../services/index.js';
-import { ManagementErrorBody, StrictObject } from '../../../schemas.js';
+import { FieldsQuery, ManagementErrorBody, StrictObject } from '../../../schemas.js';
 import type { App } from '../../../types.js';
 import { User } from './schemas.js';
 
@@ -13,7 +13,7 @@ export default function listUsersByEmailRoute(app: App, services: Services) {
     config: { scopes: ['read:users'] },
     schema: {
       summary: 'Search users by email',
-      querystring: StrictObject({ email: Type.String({ minLength: 1, maxLength: 254 }) }),
+      querystring: StrictObject({ email: Type.String({ minLength: 1, maxLength: 254 }), ...FieldsQuery() }),
       response: { 200: Type.Array(User), '4xx': ManagementErrorBody },
     },
     handler: async (request) => {
