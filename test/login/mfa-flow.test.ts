@@ -114,6 +114,28 @@ describe.each(DIALECTS)('Universal Login phone MFA, without JavaScript (%s)', (d
     expect(browser.html).not.toContain(en('mfa.switch.voice'));
   });
 
+  it('shows the tenant’s prompt custom text (Auth0’s keys) in the page’s language, escaped, and the catalogue elsewhere', async () => {
+    await useBuiltin(ctx());
+    await ctx().services.promptTexts.set(ctx().tenant, 'mfa-sms', 'en', { 'mfa-sms-enrollment': { title: 'Protect <your> account' }, 'mfa-sms-challenge': { title: 'Check your phone', buttonText: 'Verify now', unknownKey: 'ignored' } });
+    await ctx().services.promptTexts.set(ctx().tenant, 'mfa-sms', 'ja', { 'mfa-sms-challenge': { title: '本人確認' } });
+    try {
+      const { user, browser } = await startLogin(ctx());
+      await submitPassword(browser, user.email);
+      expect(browser.screen).toBe('mfa-sms-enrollment');
+      expect(browser.html).toContain('<h1>Protect &lt;your&gt; account</h1>');
+      await browser.submit({ country_code: 'JP', phone: '090-1234-5678' });
+      expect(browser.screen).toBe('mfa-sms-challenge');
+      expect(browser.html).toContain('<h1>Check your phone</h1>');
+      expect(browser.html).toContain('Verify now');
+      expect(browser.html).not.toContain(en('mfa.title.verify'));
+      expect(browser.html).toContain(en('mfa.challenge.sent.sms'));
+      expect(browser.html).not.toContain('本人確認');
+    } finally {
+      await ctx().services.promptTexts.set(ctx().tenant, 'mfa-sms', 'en', {});
+      await ctx().services.promptTexts.set(ctx().tenant, 'mfa-sms', 'ja', {});
+    }
+  });
+
   it('refuses a number the country does not assign, on the same screen, with the error tied to the field', async () => {
     await useBuiltin(ctx());
     const { user, browser } = await startLogin(ctx());

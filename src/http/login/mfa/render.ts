@@ -3,6 +3,7 @@ import type { Services } from '../../../services/index.js';
 import type { MfaScreen } from '../../../services/login-mfa/screens.js';
 import { challengeScreen, enrollmentScreen } from '../../../services/login-mfa/screens.js';
 import type { Tenant } from '../../../services/tenants.js';
+import { screenOverrides } from '../../../i18n/custom-text.js';
 import { sendPage } from '../html.js';
 import {
   mfaLoginOptionsPage,
@@ -57,7 +58,8 @@ export async function renderMfaScreen(
   const [facts, branding] = await Promise.all([services.loginMfa.facts(tenant, stage), pageBranding(services, tenant)]);
   const screen = screenFor(requested, page, facts.channels);
   const state = await services.loginState.seal(tenant, page.state, page.binding, new Date(page.state.expiresAt));
-  const base: ScreenModel = { locale: page.state.locale, branding, state, csrf: csrfTokenFor(services, page.binding), ...(error ? { error } : {}) };
+  const texts = screenOverrides(screen, await services.promptTexts.forLanguage(tenant, page.state.locale));
+  const base: ScreenModel = { locale: page.state.locale, branding, state, csrf: csrfTokenFor(services, page.binding), texts, ...(error ? { error } : {}) };
   const phoneNumber = stage.phone ?? '';
   const options: LoginOption[] = [...facts.channels, ...(facts.recoveryCodeAvailable ? (['recovery-code'] as const) : [])];
   const tryAnother = stage.mode === 'challenge' && options.length > 1;

@@ -1,5 +1,6 @@
+import { customisedTranslator } from '../../../i18n/custom-text.js';
 import { maskPhoneNumber } from '../../../domain/phone-number.js';
-import { translator } from '../../../i18n/catalogue.js';
+import type { Translator } from '../../../i18n/catalogue.js';
 import { escapeHtml } from '../html.js';
 import { actionButton, describedBy, fieldError, formStart, pageError, withMarkup, type ScreenModel } from './form.js';
 import { layout } from './layout.js';
@@ -22,7 +23,7 @@ export interface CodeChallengeModel extends ScreenModel {
 type Channel = 'sms' | 'voice';
 
 /** "Didn't receive a code?" + Resend, disabled with a countdown while the server would refuse a resend. */
-function resend(model: CodeChallengeModel, screen: string, channel: Channel, t: ReturnType<typeof translator>): string {
+function resend(model: CodeChallengeModel, screen: string, channel: Channel, t: Translator): string {
   const wait = Math.max(0, Math.ceil(model.resendAvailableInSeconds ?? 0));
   const waiting = wait > 0 ? ` disabled data-countdown="${wait}" data-wait="resend-wait" aria-describedby="resend-wait"` : '';
   const waitText = wait > 0 ? `\n<p class="hint" id="resend-wait">${withMarkup(t, 'mfa.resend.wait', { seconds: `<span data-seconds>${wait}</span>` })}</p>` : '';
@@ -32,7 +33,7 @@ ${actionButton(model, screen, 'resend-code', t(`mfa.resend.${channel}`), waiting
 
 function challenge(channel: Channel, model: CodeChallengeModel): string {
   const screen = `mfa-${channel}-challenge`;
-  const t = translator(model.locale);
+  const t = customisedTranslator(model.locale, model.texts);
   const length = Math.min(12, Math.max(4, Math.floor(model.otpLength ?? 6)));
   const error = fieldError(model, t, 'code');
   const remember = model.showRememberDevice

@@ -1,4 +1,4 @@
-import type { Translator } from '../../../i18n/catalogue.js';
+import type { MessageKey, Translator } from '../../../i18n/catalogue.js';
 import type { Locale } from '../../../services/tenants.js';
 import { escapeHtml } from '../html.js';
 import type { PageBranding } from './branding.js';
@@ -15,6 +15,8 @@ export interface ScreenModel {
   /** Where the screen's forms post; `/u/<screen name>` when absent (Auth0's paths). */
   formAction?: string;
   error?: MfaErrorKey;
+  /** The tenant's custom text for this screen (Auth0's prompt custom text, already mapped to catalogue keys). */
+  texts?: Partial<Record<MessageKey, string>>;
 }
 
 /** `<form>` with the fields every post carries: `state`, `csrf` and, for the main form, `action`. */

@@ -1,4 +1,4 @@
-import { translator } from '../../../i18n/catalogue.js';
+import { customisedTranslator } from '../../../i18n/custom-text.js';
 import { escapeHtml } from '../html.js';
 import { actionButton, formStart, pageError, type ScreenModel } from './form.js';
 import { layout } from './layout.js';
@@ -16,7 +16,7 @@ const SCREEN = 'mfa-login-options';
 
 /** mfa-login-options ("Try another method"): one button per method, `action=selection-action::<method>`. */
 export function mfaLoginOptionsPage(model: LoginOptionsModel): string {
-  const t = translator(model.locale);
+  const t = customisedTranslator(model.locale, model.texts);
   const buttons = model.options
     .map((o) => `<button type="submit" class="option" name="action" value="selection-action::${o}">${escapeHtml(t(`mfa.options.${o}`))}</button>`)
     .join('\n');

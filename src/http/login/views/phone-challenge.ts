@@ -1,5 +1,5 @@
+import { customisedTranslator } from '../../../i18n/custom-text.js';
 import { maskPhoneNumber } from '../../../domain/phone-number.js';
-import { translator } from '../../../i18n/catalogue.js';
 import { escapeHtml } from '../html.js';
 import { actionButton, formStart, pageError, withMarkup, type ScreenModel } from './form.js';
 import { layout } from './layout.js';
@@ -14,7 +14,7 @@ const SCREEN = 'mfa-phone-challenge';
 
 /** mfa-phone-challenge: pick how the code comes (`type=sms|voice`), one button each. */
 export function mfaPhoneChallengePage(model: PhoneChallengeModel): string {
-  const t = translator(model.locale);
+  const t = customisedTranslator(model.locale, model.texts);
   const phone = `<span class="number">${escapeHtml(maskPhoneNumber(model.phoneNumber))}</span>`;
   const choice = (type: 'sms' | 'voice') =>
     `<button type="submit" class="option" name="type" value="${type}">${escapeHtml(t(`mfa.channel.${type}`))}</button>`;

@@ -1,5 +1,6 @@
+import { customisedTranslator } from '../../../i18n/custom-text.js';
 import { callingCountries, defaultCountryFor } from '../../../domain/calling-codes.js';
-import { translator, type Translator } from '../../../i18n/catalogue.js';
+import type { Translator } from '../../../i18n/catalogue.js';
 import { escapeHtml } from '../html.js';
 import { actionButton, describedBy, fieldError, formStart, pageError, type ScreenModel } from './form.js';
 import { layout } from './layout.js';
@@ -45,7 +46,7 @@ ${radio('voice')}
 
 function enrollment(channel: Channel, model: PhoneEnrollmentModel): string {
   const screen = `mfa-${channel}-enrollment`;
-  const t = translator(model.locale);
+  const t = customisedTranslator(model.locale, model.texts);
   const error = fieldError(model, t, 'phone');
   const phone = `<label for="phone">${escapeHtml(t('mfa.enroll.phone'))}</label>
 <input id="phone" name="phone" type="tel" autocomplete="tel-national" inputmode="tel" required maxlength="32" value="${escapeHtml(model.phone ?? '')}"${describedBy('phone-hint', error.id, 'phone-check')}${error.invalid} data-phone-check="phone-check">

@@ -1,4 +1,4 @@
-import { translator } from '../../../i18n/catalogue.js';
+import { customisedTranslator } from '../../../i18n/custom-text.js';
 import { escapeHtml } from '../html.js';
 import { actionButton, describedBy, fieldError, formStart, pageError, type ScreenModel } from './form.js';
 import { layout } from './layout.js';
@@ -11,7 +11,7 @@ const SCREEN = 'mfa-recovery-code-challenge';
 
 /** mfa-recovery-code-challenge: the recovery code (`code`) instead of a phone code. */
 export function mfaRecoveryCodeChallengePage(model: RecoveryCodeChallengeModel): string {
-  const t = translator(model.locale);
+  const t = customisedTranslator(model.locale, model.texts);
   const error = fieldError(model, t, 'code');
   const other = model.showTryAnotherMethod ? `<div class="actions">${actionButton(model, SCREEN, 'pick-authenticator', t('mfa.try_another'))}</div>` : '';
   return layout({

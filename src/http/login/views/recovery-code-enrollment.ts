@@ -1,4 +1,4 @@
-import { translator } from '../../../i18n/catalogue.js';
+import { customisedTranslator } from '../../../i18n/custom-text.js';
 import { escapeHtml } from '../html.js';
 import { describedBy, fieldError, formStart, pageError, type ScreenModel } from './form.js';
 import { layout } from './layout.js';
@@ -16,7 +16,7 @@ const grouped = (code: string) =>
 
 /** mfa-recovery-code-enrollment: the code once, and "I have safely recorded this code" (`saved=true`, required). */
 export function mfaRecoveryCodeEnrollmentPage(model: RecoveryCodeEnrollmentModel): string {
-  const t = translator(model.locale);
+  const t = customisedTranslator(model.locale, model.texts);
   const error = fieldError(model, t, 'saved');
   return layout({
     locale: model.locale,
