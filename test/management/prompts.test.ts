@@ -67,4 +67,42 @@ describe.each(DIALECTS)('Management API: prompt settings and remembered browsers
 
     itRejectsBadRequests(ctx, api, clock, { method: 'POST', path: () => '/users/auth0%7Cnobody/multifactor/actions/invalidate-remember-browser', scopes: ['update:users'] });
   });
+
+  describe('GET|PUT /prompts/{prompt}/custom-text/{language}', () => {
+    const path = (prompt = 'mfa-sms', language = 'ja') => `/prompts/${prompt}/custom-text/${language}`;
+
+    it('answers {} until set, replaces on PUT, and {} removes; each tenant and language has its own', async () => {
+      expect((await api.call('GET', path())).json()).toEqual({});
+      const texts = { 'mfa-sms-challenge': { title: '本人確認', buttonText: '確認する' }, 'mfa-sms-enrollment': { title: '電話番号を登録' } };
+      const put = await api.call('PUT', path(), { payload: texts });
+      expect(put.statusCode, put.body).toBe(200);
+      expect(put.json()).toEqual(texts);
+      expect((await api.call('GET', path())).json()).toEqual(texts);
+      expect((await api.call('GET', path('mfa-sms', 'en'))).json()).toEqual({});
+      expect((await api.call('GET', path('mfa-voice'))).json()).toEqual({});
+      // A prompt Guardline has no screen for is stored all the same (it round-trips through Auth0's tools).
+      expect((await api.call('PUT', path('signup', 'en'), { payload: { signup: { title: 'Join' } } })).statusCode).toBe(200);
+      expect((await api.call('PUT', path(), { payload: { 'mfa-sms-challenge': { title: '確認' } } })).json()).toEqual({ 'mfa-sms-challenge': { title: '確認' } });
+      expect((await api.call('PUT', path(), { payload: {} })).json()).toEqual({});
+      expect((await api.call('GET', path())).json()).toEqual({});
+      expect(await ctx().handle.db.selectFrom('prompt_custom_texts').select('prompt').where('tenant_id', '=', ctx().tenant.id).execute()).toEqual([{ prompt: 'signup' }]);
+    });
+
+    it('refuses unknown prompts and languages, and texts that are not {screen: {key: text}}, writing nothing', async () => {
+      const cases: Array<[string, unknown, string]> = [
+        [path('nope'), {}, 'invalid_uri'],
+        [path('mfa-sms', 'xx'), {}, 'invalid_uri'],
+        [path(), { 'mfa-sms-challenge': 'title' }, 'invalid_body'],
+        [path(), { 'mfa-sms-challenge': { title: 42 } }, 'invalid_body'],
+        [path(), { 'Bad Screen!': { title: 'x' } }, 'invalid_body'],
+        [path(), { 'mfa-sms-challenge': { title: 'x'.repeat(2001) } }, 'invalid_body'],
+      ];
+      for (const [url, payload, errorCode] of cases) {
+        const response = await api.call('PUT', url, { payload: payload as object });
+        expect(response.statusCode, `${url} ${JSON.stringify(payload).slice(0, 60)}`).toBe(400);
+        expect(response.json()).toMatchObject({ statusCode: 400, errorCode });
+      }
+      expect(await ctx().handle.db.selectFrom('prompt_custom_texts').selectAll().where('tenant_id', '=', ctx().tenant.id).where('prompt', '=', 'mfa-sms').execute()).toEqual([]);
+    });
+  });
 });
