@@ -14,26 +14,15 @@
  * cannot be carried over is reported per user, never dropped silently. Pure: no I/O.
  */
 
-import { RESERVED_APP_METADATA } from './user-import.js';
+import { RESERVED_APP_METADATA, type ImportProfile } from './user-import.js';
 
 type Json = Record<string, unknown>;
 
 /** One user of Auth0's bulk import schema, as the import job reads it. */
-export interface ImportableUser {
+export interface ImportableUser extends ImportProfile {
   user_id?: string;
   email?: string;
-  email_verified?: boolean;
-  username?: string;
-  phone_number?: string;
   phone_verified?: boolean;
-  given_name?: string;
-  family_name?: string;
-  name?: string;
-  nickname?: string;
-  picture?: string;
-  blocked?: boolean;
-  user_metadata?: Json;
-  app_metadata?: Json;
   password_hash?: string;
   mfa_factors?: Array<{ phone: { value: string } }>;
 }

@@ -13,10 +13,8 @@ export interface ImportError {
   path: string;
 }
 
-export interface ImportRow {
-  /** Without the `auth0|` prefix, as in the file; the job adds it. */
-  user_id?: string;
-  email: string;
+/** The profile fields of Auth0's bulk user import schema (the file and the row the job writes share them). */
+export interface ImportProfile {
   email_verified?: boolean;
   username?: string;
   phone_number?: string;
@@ -28,6 +26,12 @@ export interface ImportRow {
   blocked?: boolean;
   user_metadata?: Record<string, unknown>;
   app_metadata?: Record<string, unknown>;
+}
+
+export interface ImportRow extends ImportProfile {
+  /** Without the `auth0|` prefix, as in the file; the job adds it. */
+  user_id?: string;
+  email: string;
   /** What to store in users.password_hash (crypto/imported-password.ts), when the row brought a hash. */
   passwordHash?: string;
   /** E.164 numbers of confirmed phone enrolments. */

@@ -27,32 +27,44 @@ export const GUARDIAN_RESOURCES = [
   'guardianPolicies',
 ];
 
+/** A Guardline over HTTPS in `dir` (a throwaway certificate for localhost: a0deploy always speaks https). */
+async function startHttpsGuardline(dir: string, clientId: string, clientSecret: string): Promise<{ server: GuardlineProcess; host: string }> {
+  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost']);
+  const port = await freePort();
+  const host = `localhost:${port}`;
+  const server = await startGuardline(
+    cliEnv({
+      GUARDLINE_DATA_DIR: join(dir, 'data'),
+      GUARDLINE_PORT: String(port),
+      GUARDLINE_TLS_CERT: join(dir, 'cert.pem'),
+      GUARDLINE_TLS_KEY: join(dir, 'key.pem'),
+      GUARDLINE_PUBLIC_URL: `https://${host}`,
+      GUARDLINE_BOOTSTRAP_CLIENT_ID: clientId,
+      GUARDLINE_BOOTSTRAP_CLIENT_SECRET: clientSecret,
+    }),
+  );
+  return { server, host };
+}
+
+/** `a0deploy <args>` with `dir`'s config.json, trusting `dir`'s certificate; its output. */
+async function a0deployIn(dir: string, args: string[]): Promise<string> {
+  const { stdout, stderr } = await run(process.execPath, [A0DEPLOY, ...args, '-c', join(dir, 'config.json')], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir, NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem') }, timeout: 180_000 });
+  return stdout + stderr;
+}
+
 describe('a0deploy import → export against Guardline (real process, HTTPS)', () => {
   let dir: string;
   let server: GuardlineProcess;
-  let port: number;
+  let host: string;
   const clientId = 'a0deploy-ci-client-000001';
   const clientSecret = 'a0deploy-ci-secret-'.padEnd(48, 'z');
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'gl-a0deploy-'));
-    // a0deploy always speaks https to AUTH0_DOMAIN: a throwaway certificate for localhost, trusted by the child.
-    await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost']);
-    port = await freePort();
-    server = await startGuardline(
-      cliEnv({
-        GUARDLINE_DATA_DIR: join(dir, 'data'),
-        GUARDLINE_PORT: String(port),
-        GUARDLINE_TLS_CERT: join(dir, 'cert.pem'),
-        GUARDLINE_TLS_KEY: join(dir, 'key.pem'),
-        GUARDLINE_PUBLIC_URL: `https://localhost:${port}`,
-        GUARDLINE_BOOTSTRAP_CLIENT_ID: clientId,
-        GUARDLINE_BOOTSTRAP_CLIENT_SECRET: clientSecret,
-      }),
-    );
+    ({ server, host } = await startHttpsGuardline(dir, clientId, clientSecret));
     await writeFile(
       join(dir, 'config.json'),
-      JSON.stringify({ AUTH0_DOMAIN: `localhost:${port}`, AUTH0_CLIENT_ID: clientId, AUTH0_CLIENT_SECRET: clientSecret, AUTH0_ALLOW_DELETE: false, AUTH0_INCLUDED_ONLY: GUARDIAN_RESOURCES }),
+      JSON.stringify({ AUTH0_DOMAIN: `${host}`, AUTH0_CLIENT_ID: clientId, AUTH0_CLIENT_SECRET: clientSecret, AUTH0_ALLOW_DELETE: false, AUTH0_INCLUDED_ONLY: GUARDIAN_RESOURCES }),
     );
   }, 60_000);
   afterAll(async () => {
@@ -60,24 +72,21 @@ describe('a0deploy import → export against Guardline (real process, HTTPS)', (
     await rm(dir, { recursive: true, force: true });
   });
 
-  const a0deploy = (args: string[]) =>
-    run(process.execPath, [A0DEPLOY, ...args, '-c', join(dir, 'config.json')], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir, NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem') }, timeout: 120_000 });
+  const a0deploy = (args: string[]) => a0deployIn(dir, args);
 
   it('imports an Auth0 tenant’s phone factor configuration and exports the same file back', async () => {
-    const imported = await a0deploy(['import', '-i', new URL(FIXTURE).pathname]);
-    expect(imported.stdout + imported.stderr).toContain('Import Successful');
+    expect(await a0deploy(['import', '-i', new URL(FIXTURE).pathname])).toContain('Import Successful');
 
-    const exported = await a0deploy(['export', '-f', 'yaml', '-o', join(dir, 'out')]);
-    expect(exported.stdout + exported.stderr).toContain('Export Successful');
+    expect(await a0deploy(['export', '-f', 'yaml', '-o', join(dir, 'out')])).toContain('Export Successful');
     expect(await readFile(join(dir, 'out/tenant.yaml'), 'utf8')).toBe(await readFile(FIXTURE, 'utf8'));
 
     // What arrived, read back through the Management API the way any client would.
-    const token = await curlJson([`https://localhost:${port}/oauth/token`, '-H', 'content-type: application/json', '-d', JSON.stringify({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, audience: `https://localhost:${port}/api/v2/` })]);
+    const token = await curlJson([`https://${host}/oauth/token`, '-H', 'content-type: application/json', '-d', JSON.stringify({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, audience: `https://${host}/api/v2/` })]);
     const auth = ['-H', `authorization: Bearer ${token.body.access_token}`];
-    const factors = await curlJson([`https://localhost:${port}/api/v2/guardian/factors`, ...auth]);
+    const factors = await curlJson([`https://${host}/api/v2/guardian/factors`, ...auth]);
     expect(factors.body).toEqual(expect.arrayContaining([{ name: 'sms', enabled: true, trial_expired: false }, { name: 'recovery-code', enabled: true, trial_expired: false }]));
-    expect((await curlJson([`https://localhost:${port}/api/v2/guardian/factors/phone/message-types`, ...auth])).body).toEqual({ message_types: ['sms', 'voice'] });
-    expect((await curlJson([`https://localhost:${port}/api/v2/guardian/policies`, ...auth])).body).toEqual(['all-applications']);
+    expect((await curlJson([`https://${host}/api/v2/guardian/factors/phone/message-types`, ...auth])).body).toEqual({ message_types: ['sms', 'voice'] });
+    expect((await curlJson([`https://${host}/api/v2/guardian/policies`, ...auth])).body).toEqual(['all-applications']);
   }, 240_000);
 });
 
@@ -91,20 +100,7 @@ describe('a0deploy: a whole tenant, every resource type (real process, HTTPS)', 
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'gl-a0deploy-whole-'));
-    await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost']);
-    const port = await freePort();
-    host = `localhost:${port}`;
-    server = await startGuardline(
-      cliEnv({
-        GUARDLINE_DATA_DIR: join(dir, 'data'),
-        GUARDLINE_PORT: String(port),
-        GUARDLINE_TLS_CERT: join(dir, 'cert.pem'),
-        GUARDLINE_TLS_KEY: join(dir, 'key.pem'),
-        GUARDLINE_PUBLIC_URL: `https://${host}`,
-        GUARDLINE_BOOTSTRAP_CLIENT_ID: clientId,
-        GUARDLINE_BOOTSTRAP_CLIENT_SECRET: clientSecret,
-      }),
-    );
+    ({ server, host } = await startHttpsGuardline(dir, clientId, clientSecret));
     // No AUTH0_INCLUDED_ONLY: every resource type a0deploy knows, as a team would run it.
     await writeFile(
       join(dir, 'config.json'),
@@ -116,10 +112,7 @@ describe('a0deploy: a whole tenant, every resource type (real process, HTTPS)', 
     await rm(dir, { recursive: true, force: true });
   });
 
-  const a0deploy = async (args: string[]) => {
-    const { stdout, stderr } = await run(process.execPath, [A0DEPLOY, ...args, '-c', join(dir, 'config.json')], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir, NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem') }, timeout: 180_000 });
-    return stdout + stderr;
-  };
+  const a0deploy = (args: string[]) => a0deployIn(dir, args);
   /** The exported tenant with this run's host put back as the fixture's keyword. */
   const exported = async (out: string) => ({
     tenant: (await readFile(join(out, 'tenant.yaml'), 'utf8')).replaceAll(host, '##GUARDLINE_HOST##'),

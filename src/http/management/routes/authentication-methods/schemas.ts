@@ -26,7 +26,8 @@ export const AuthenticationMethodList = Type.Union([
 /** Auth0's paging for this list: `per_page` may be 0 (totals only). */
 export const AuthenticationMethodListQuery = StrictObject({
   page: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
-  per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
+  // 0 counts without listing (with include_totals), as Auth0 allows on this list.
+  per_page: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, default: 50 })),
   include_totals: Type.Optional(Type.Boolean({ default: false })),
   ...FieldsQuery(),
 });
